@@ -1,0 +1,40 @@
+# Two commands matter: `make book` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON_SYS ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.pins-installed
+
+.PHONY: help venv book test lint bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+# (Re)install only when the pins in environment.yml (or the package metadata) changed.
+$(STAMP): environment.yml pyproject.toml scripts/pins.py
+	@test -x $(PY) || { echo "creating $(VENV) with $(PYTHON_SYS)"; $(PYTHON_SYS) -m venv $(VENV); }
+	@$(PYTHON_SYS) scripts/pins.py environment.yml > $(VENV)/requirements.txt
+	@if [ -f $(STAMP) ] && cmp -s $(VENV)/requirements.txt $(STAMP) && $(PY) -c 'import blina' 2>/dev/null; then \
+		echo "pins unchanged: $(VENV) is up to date"; touch $(STAMP); \
+	else \
+		echo "installing the pinned environment into $(VENV)"; \
+		$(PY) -m pip install --quiet --upgrade pip && \
+		$(PY) -m pip install --quiet -r $(VENV)/requirements.txt && \
+		cp $(VENV)/requirements.txt $(STAMP); \
+	fi
+
+venv: $(STAMP) ## create or update .venv from environment.yml's pins
+
+book: $(STAMP) ## build the HTML book into _build/html (executes chapters, cached)
+	$(PY) scripts/build_book.py
+
+test: $(STAMP) ## run the whole test suite, including a full book build
+	$(PY) -m pytest
+
+lint: $(STAMP) ## ruff over the package, tests and scripts
+	$(PY) -m ruff check src tests scripts
+
+clean: ## remove the build output and the execution cache
+	rm -rf _build
