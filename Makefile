@@ -34,7 +34,7 @@ test: $(STAMP) ## run the whole test suite, including a full book build
 	$(PY) -m pytest
 
 lint: $(STAMP) ## ruff over the package, tests and scripts
-	$(PY) -m ruff check src tests scripts
+	$(PY) -m ruff check src tests scripts bench
 
 clean: ## remove the build output and the execution cache
 	rm -rf _build

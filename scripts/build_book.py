@@ -1,0 +1,72 @@
+"""Build the HTML book: ``make book`` runs this.
+
+Steps (each printed as it runs):
+
+1. ``jupyter-book config sphinx`` turns ``_config.yml`` + ``_toc.yml`` into a Sphinx ``conf.py``
+   (written into the source folder, git-ignored), so the build can use Sphinx directly;
+2. ``sphinx-build -j JOBS -W -n --keep-going -b html`` builds the book.  Chapters are executed by
+   myst-nb in ``cache`` mode: a chapter whose code cells did not change is not executed again,
+   and with ``-j 2`` two chapters execute at once (``jupyter-book build`` has no ``-j``).
+
+Any notebook exception or Sphinx warning fails the build (exit status 1).  On failure the
+execution reports that myst-nb wrote (``<out>/reports/*.err.log``) are printed, so the chapter
+and the failing cell are named in the output.
+
+Usage: python scripts/build_book.py [--source DIR] [--out DIR] [--jobs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(cmd: list[str], **kw) -> int:
+    print("+", " ".join(cmd), flush=True)
+    return subprocess.call(cmd, **kw)
+
+
+def build(source: Path, out: Path, jobs: int, doctrees: Path | None = None) -> int:
+    """Build ``source`` (a folder holding _config.yml and _toc.yml) into ``out``; return status."""
+    bindir = Path(sys.executable).parent
+    jb = str(bindir / "jupyter-book")
+    status = run([jb, "config", "sphinx", str(source)], stdout=subprocess.DEVNULL)
+    if status:
+        print(f"error: could not turn {source}/_config.yml into a Sphinx conf.py", file=sys.stderr)
+        return status
+    doctrees = doctrees or out.parent / ".doctrees"
+    cmd = [sys.executable, "-m", "sphinx", "-j", str(jobs), "-W", "-n", "--keep-going",
+           "-b", "html", "-d", str(doctrees), str(source), str(out)]
+    t0 = time.perf_counter()
+    status = run(cmd, cwd=source)
+    reports = sorted((out / "reports").glob("**/*.err.log")) if (out / "reports").is_dir() else []
+    if status:
+        for report in reports:
+            print(f"\n=== execution error in {report.relative_to(out / 'reports')} ===")
+            print(report.read_text(encoding="utf-8", errors="replace"))
+        print(f"\nBOOK BUILD FAILED after {time.perf_counter() - t0:.1f} s "
+              "(see the chapter and cell named above)", file=sys.stderr)
+        return 1
+    print(f"book built in {time.perf_counter() - t0:.1f} s: {out / 'index.html'}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--source", type=Path, default=ROOT, help="book root (default: repo)")
+    parser.add_argument("--out", type=Path, default=None, help="HTML output (default: SOURCE/_build/html)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel jobs")
+    args = parser.parse_args(argv)
+    source = args.source.resolve()
+    out = (args.out or source / "_build" / "html").resolve()
+    return build(source, out, max(1, args.jobs))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
