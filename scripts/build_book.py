@@ -60,7 +60,8 @@ def build(source: Path, out: Path, jobs: int, doctrees: Path | None = None) -> i
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, default=ROOT, help="book root (default: repo)")
-    parser.add_argument("--out", type=Path, default=None, help="HTML output (default: SOURCE/_build/html)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="HTML output (default: SOURCE/_build/html)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel jobs")
     args = parser.parse_args(argv)
     source = args.source.resolve()

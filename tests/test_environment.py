@@ -75,7 +75,8 @@ def test_every_package_dependency_is_pinned_in_environment_yml():
     for dep in project["dependencies"]:
         assert re.fullmatch(r"[A-Za-z0-9_.\-]+", dep), (
             f"pyproject.toml dependency {dep!r} carries a version: pin it in environment.yml only")
-        assert _canon(dep) in pins, f"pyproject.toml depends on {dep!r}, not pinned in environment.yml"
+        assert _canon(dep) in pins, (
+            f"pyproject.toml depends on {dep!r}, not pinned in environment.yml")
 
 
 def test_installed_versions_equal_the_pins():
