@@ -14,6 +14,7 @@ from blina import __version__
 
 # command -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
+    "audit": ("blina.audit", "a verdict for every numeric claim of the paper (data/claims.csv)"),
 }
 
 
