@@ -1,0 +1,523 @@
+"""Inverse Kaplan–Meier: every sequence of risk sets that reproduces a printed estimate and CI.
+
+A Kaplan–Meier estimate at time ``t`` is determined by the numbers at risk ``r_1 > r_2 > ...``
+just before each event before ``t`` (Kaplan & Meier 1958):
+
+    S = Π (1 − 1/r_i),        V = Σ 1/(r_i (r_i − 1))        (Greenwood 1926),
+
+and the log(−log) 95% interval used by GraphPad Prism and lifelines (Kalbfleisch & Prentice
+2002, §1.3; Collett 2015, §2.2.3) is, with ``x = −ln S`` and ``σ = √V / x``,
+
+    lower = S^exp(+zσ),   upper = S^exp(−zσ),   i.e.  ln(−ln bound) = ln x ± zσ.
+
+Tied events are expanded one at a time: ``d`` deaths at risk ``r`` give the same ``S`` and
+``V`` as single deaths at ``r, r−1, ..., r−d+1`` because
+``d/(r(r−d)) = Σ_{k<d} 1/((r−k)(r−k−1))``.  So a risk-set sequence is a strictly decreasing
+tuple ``n ≥ r_1 > ... > r_k ≥ 1``, i.e. a subset of ``{1, ..., n}``.
+
+:func:`km_risk_sets` inverts this: given the printed percentages (each standing for its
+rounding interval) it returns every such tuple whose estimate and interval round to them, by a
+depth-first branch and bound on ``x`` and ``V`` (both only grow as a sequence is extended).
+
+Conventions at the edges: the empty sequence has ``S = 1`` and ``r_k = 1`` gives ``S = 0``;
+there the log(−log) interval is undefined and is taken as degenerate, ``lower = upper = S``.
+The estimate is checked exactly (``fractions.Fraction``); the interval bounds are
+transcendental, computed in double precision and accepted within ``CI_TOLERANCE`` of the edges
+of their rounding interval (the printing software's own doubles may land on either side of an
+edge; no real value is that close to an edge, so this never changes a verdict in practice).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from itertools import combinations
+from numbers import Real
+
+__all__ = [
+    "CI_TOLERANCE",
+    "Z975",
+    "RiskSetSolutions",
+    "km_estimate_and_ci",
+    "km_risk_sets",
+    "km_risk_sets_naive",
+    "max_estimate",
+    "min_events",
+    "printed_interval",
+]
+
+#: ``scipy.stats.norm.ppf(0.975)``, the quantile lifelines uses (Prism may use 1.96).
+Z975 = 1.959963984540054
+#: Tolerance (proportion units) on the edges of a CI bound's rounding interval.
+CI_TOLERANCE = 1e-10
+_ROUNDINGS = ("single", "double")
+_SLACK = 1e-9  # relative slack used only for pruning; final checks are exact / CI_TOLERANCE
+
+Printed = int | float | str | Decimal
+
+
+# ---------------------------------------------------------------------------------------------
+# printed values and their rounding intervals
+
+
+def _as_decimal(name: str, value: Printed) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, Real | str | Decimal):
+        raise ValueError(f"{name} must be a number or numeric string, got {value!r}")
+    try:
+        dec = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError(f"{name} must be a number or numeric string, got {value!r}") from None
+    if not dec.is_finite():
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return dec
+
+
+def _check_decimals(name: str, decimals: object) -> int:
+    if isinstance(decimals, bool) or not isinstance(decimals, int) or decimals < 0:
+        raise ValueError(f"{name} must be a non-negative int, got {decimals!r}")
+    return decimals
+
+
+def printed_interval(value: Printed, decimals: int, rounding: str = "single") -> tuple[
+        Fraction, Fraction]:
+    """Half-open interval ``[lo, hi)`` of true percentages that are printed as ``value``.
+
+    ``rounding="single"``: half-up rounding to ``d = decimals`` places, so ``p`` stands for
+    ``[p − ½·10^−d, p + ½·10^−d)``.  ``rounding="double"``: the software displayed ``d + 1``
+    decimals (half-up) and the authors rounded that display half-up to ``d``: the displays
+    ``p − 0.5u, p − 0.4u, ..., p + 0.4u`` (``u = 10^−d``) round to ``p`` and each stands for
+    ``[q − 0.05u, q + 0.05u)``; their union is ``[p − 0.55u, p + 0.45u)``.  E.g. ``"82.6"``
+    single is ``[82.55, 82.65)``, double ``[82.545, 82.645)`` (82.645 displays as 82.65, which
+    the authors would round to 82.7).  Exact ``Fraction`` bounds, in percent.
+    """
+    d = _check_decimals("decimals", decimals)
+    p = Fraction(_as_decimal("value", value))
+    u = Fraction(1, 10**d)
+    if rounding == "single":
+        return p - u / 2, p + u / 2
+    if rounding == "double":
+        step = u / 10
+        displays = [p + k * step for k in range(-5, 5)]  # d+1-decimal values rounding to p
+        pieces = [(q - step / 2, q + step / 2) for q in displays]
+        for (_, hi), (lo, _) in zip(pieces, pieces[1:], strict=False):
+            assert hi == lo  # contiguous: the union is one interval
+        return pieces[0][0], pieces[-1][1]
+    raise ValueError(f"rounding must be 'single' or 'double', got {rounding!r}")
+
+
+# ---------------------------------------------------------------------------------------------
+# the forward computation
+
+
+def km_estimate_and_ci(risk_sets: Sequence[int], *, z: float = Z975) -> tuple[
+        Fraction, float, float]:
+    """Kaplan–Meier estimate (exact) and log(−log) CI (floats) from numbers at risk.
+
+    ``S = Π (1 − 1/r_i)`` (Kaplan & Meier 1958), ``V = Σ 1/(r_i(r_i − 1))`` (Greenwood 1926),
+    ``σ = √V/|ln S|``, ``lower = S^exp(zσ)``, ``upper = S^exp(−zσ)`` (Kalbfleisch & Prentice
+    2002).  With no events (``S = 1``) or an event at risk 1 (``S = 0``) the interval is
+    degenerate and returned as ``(S, S)``.  Proportions, not percent.
+    """
+    rs = tuple(risk_sets)
+    for i, r in enumerate(rs):
+        if isinstance(r, bool) or not isinstance(r, int) or r < 1:
+            raise ValueError(f"risk_sets must hold integers >= 1, got {r!r}")
+        if i and r >= rs[i - 1]:
+            raise ValueError(f"risk_sets must be strictly decreasing, got {rs!r}")
+    _check_z(z)
+    if rs and rs[-1] == 1:
+        return Fraction(0), 0.0, 0.0
+    s = Fraction(math.prod(r - 1 for r in rs), math.prod(rs))
+    if not rs:
+        return s, 1.0, 1.0
+    x = -math.fsum(math.log1p(-1.0 / r) for r in rs)
+    v = math.fsum(1.0 / (r * (r - 1)) for r in rs)
+    lower, upper = _loglog_bounds(x, v, z)
+    return s, lower, upper
+
+
+def _loglog_bounds(x: float, v: float, z: float) -> tuple[float, float]:
+    sigma = math.sqrt(v) / x
+    return math.exp(-x * math.exp(z * sigma)), math.exp(-x * math.exp(-z * sigma))
+
+
+def _check_z(z: object) -> float:
+    if isinstance(z, bool) or not isinstance(z, Real) or not math.isfinite(z) or z <= 0:
+        raise ValueError(f"z must be a positive finite number, got {z!r}")
+    return float(z)
+
+
+def max_estimate(n: int, d: int) -> Fraction:
+    """Largest Kaplan–Meier estimate possible with ``d`` events among ``n`` patients.
+
+    ``max S = (n − d)/n``: every factor ``1 − 1/r`` grows with ``r`` and the risk sets are
+    distinct integers ``≤ n``, so the best is ``r = n, n − 1, ..., n − d + 1`` (all events
+    first, nobody censored before them), a telescoping product (Kaplan & Meier 1958).
+    """
+    n = _check_count("n", n, minimum=1)
+    d = _check_count("d", d, minimum=0)
+    if d > n:
+        raise ValueError(f"d must be at most n={n}, got {d}")
+    return Fraction(n - d, n)
+
+
+def _check_count(name: str, value: object, *, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# the inverse problem
+
+
+@dataclass(frozen=True, eq=False)
+class RiskSetSolutions(Sequence):
+    """The risk-set sequences matching a printed estimate and CI (a ``Sequence`` of tuples).
+
+    ``exhaustive`` is False when more than ``limit`` sequences exist: then only the first
+    ``limit`` (in search order, sorted) are held and ``count_at_least`` is a lower bound on how
+    many there are.  ``*_interval`` are the exact rounding intervals used, in percent (``None``
+    when the value was not printed).  Compares equal to a list/tuple of the same sequences.
+    """
+
+    solutions: tuple[tuple[int, ...], ...]
+    exhaustive: bool
+    count_at_least: int
+    n: int
+    estimate: Decimal
+    lower: Decimal | None
+    upper: Decimal | None
+    decimals: tuple[int, int, int]
+    rounding: str
+    z: float
+    limit: int
+    estimate_interval: tuple[Fraction, Fraction]
+    lower_interval: tuple[Fraction, Fraction] | None
+    upper_interval: tuple[Fraction, Fraction] | None
+
+    def __len__(self) -> int:
+        return len(self.solutions)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self.solutions[index]
+
+    def __iter__(self) -> Iterator[tuple[int, ...]]:
+        return iter(self.solutions)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, RiskSetSolutions):
+            return self.__dict__ == other.__dict__
+        if isinstance(other, list | tuple):
+            return list(self.solutions) == list(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.solutions, self.exhaustive, self.n, self.estimate, self.rounding))
+
+    @property
+    def event_counts(self) -> tuple[int, ...]:
+        """Distinct numbers of events among the solutions held, ascending."""
+        return tuple(sorted({len(s) for s in self.solutions}))
+
+
+@dataclass(frozen=True)
+class _Problem:
+    n: int
+    s_iv: tuple[Fraction, Fraction]  # proportions, half-open
+    lo_iv: tuple[Fraction, Fraction] | None
+    up_iv: tuple[Fraction, Fraction] | None
+    z: float
+
+    def ci_ok(self, lower: float, upper: float) -> bool:
+        return _in_iv(lower, self.lo_iv) and _in_iv(upper, self.up_iv)
+
+    def matches(self, seq: tuple[int, ...]) -> bool:
+        s, lower, upper = km_estimate_and_ci(seq, z=self.z)
+        return self.s_iv[0] <= s < self.s_iv[1] and self.ci_ok(lower, upper)
+
+
+def _in_iv(value: float, iv: tuple[Fraction, Fraction] | None) -> bool:
+    if iv is None:
+        return True
+    return float(iv[0]) - CI_TOLERANCE <= value < float(iv[1]) + CI_TOLERANCE
+
+
+def _parse(estimate, lower, upper, n, decimals, rounding, limit, z):
+    n = _check_count("n", n, minimum=1)
+    limit = _check_count("limit", limit, minimum=1)
+    z = _check_z(z)
+    if rounding not in _ROUNDINGS:
+        raise ValueError(f"rounding must be 'single' or 'double', got {rounding!r}")
+    if isinstance(decimals, tuple | list):
+        if len(decimals) != 3:
+            raise ValueError(f"decimals must be an int or a 3-tuple of ints, got {decimals!r}")
+        decs = tuple(_check_decimals("decimals", d) for d in decimals)
+    else:
+        decs = (_check_decimals("decimals", decimals),) * 3
+    values: dict[str, Decimal | None] = {}
+    for name, value, d in zip(("estimate", "lower", "upper"), (estimate, lower, upper), decs,
+                              strict=True):
+        if value is None and name != "estimate":
+            values[name] = None
+            continue
+        dec = _as_decimal(name, value)
+        if not 0 <= dec <= 100:
+            raise ValueError(f"{name} must be a percentage between 0 and 100, got {value!r}")
+        if -dec.as_tuple().exponent > d and dec != dec.quantize(Decimal(1).scaleb(-d)):
+            raise ValueError(f"{name} {value!r} has more than decimals={d} decimals")
+        values[name] = dec
+    est, lo, up = values["estimate"], values["lower"], values["upper"]
+    if lo is not None and lo > est:
+        raise ValueError(f"lower must not exceed estimate={est}, got {lower!r}")
+    if up is not None and up < est:
+        raise ValueError(f"upper must not be below estimate={est}, got {upper!r}")
+
+    def iv(value, d):
+        if value is None:
+            return None
+        a, b = printed_interval(value, d, rounding)
+        return a, b
+
+    ivs = (iv(est, decs[0]), iv(lo, decs[1]), iv(up, decs[2]))
+    prop = [None if v is None else (v[0] / 100, v[1] / 100) for v in ivs]
+    problem = _Problem(n, prop[0], prop[1], prop[2], z)
+    return problem, (est, lo, up), decs, ivs, limit, z
+
+
+def km_risk_sets(estimate: Printed, lower: Printed | None, upper: Printed | None, n: int, *,
+                 decimals: int | tuple[int, int, int] = 2, rounding: str = "single",
+                 limit: int = 1000, z: float = Z975) -> RiskSetSolutions:
+    """Every risk-set sequence whose KM estimate and log(−log) CI print as given.
+
+    ``estimate``, ``lower``, ``upper`` are the printed percentages (``lower``/``upper`` may be
+    ``None``: not printed), ``decimals`` their printed decimals (one int or a 3-tuple), each
+    standing for its :func:`printed_interval` under ``rounding``.  Returns the tuples
+    ``n ≥ r_1 > ... > r_k ≥ 1`` with ``S = Π(1 − 1/r_i)`` in the estimate's interval and
+    ``S^exp(±zσ)``, ``σ = √(Σ 1/(r_i(r_i−1)))/|ln S|``, in the bounds' intervals (Kaplan &
+    Meier 1958; Greenwood 1926; Kalbfleisch & Prentice 2002), sorted by number of events and
+    then by descending risk sets.  More than ``limit`` solutions: ``exhaustive=False``.
+
+    The search is a depth-first branch and bound in ``x = −ln S`` and ``V``: a child adds
+    ``a(r) = ln(r/(r−1))`` and ``b(r) = 1/(r(r−1))``.  It prunes when ``x`` would pass the
+    estimate's upper edge, when ``x + ln r`` (taking every remaining risk set) cannot reach its
+    lower edge, when ``V`` exceeds the largest variance the CI allows, when even the cheapest
+    completion (``ΔV ≥ (e^Δx − 1)/m``, the telescoping top block ``m, m−1, ...``) does, and
+    when the largest completion (``ΔV ≤ 4 sinh²(Δx/2)``, by convexity of ``b`` in ``a``)
+    cannot reach the smallest variance allowed.
+    """
+    problem, (est, lo, up), decs, ivs, limit, z = _parse(estimate, lower, upper, n, decimals,
+                                                          rounding, limit, z)
+    cap = limit + 1
+    found: list[tuple[int, ...]] = []
+    extra = 0
+    zero_ok = problem.s_iv[0] <= 0 < problem.s_iv[1] and problem.ci_ok(0.0, 0.0)
+    if zero_ok:  # every subset of {2..n} followed by an event at risk 1
+        for size in range(n):
+            for combo in combinations(range(n, 1, -1), size):
+                found.append((*combo, 1))
+                if len(found) >= cap:
+                    break
+            if len(found) >= cap:
+                break
+        extra = 2 ** (n - 1)  # exact count of those sequences
+    if len(found) < cap:
+        _search(problem, found, cap)
+    exhaustive = len(found) < cap
+    kept = sorted(found[:limit], key=lambda s: (len(s), [-r for r in s]))
+    count = len(found) if exhaustive else max(len(found), extra)
+    return RiskSetSolutions(
+        solutions=tuple(kept), exhaustive=exhaustive, count_at_least=count, n=problem.n,
+        estimate=est, lower=lo, upper=up, decimals=decs, rounding=rounding, z=z, limit=limit,
+        estimate_interval=ivs[0], lower_interval=ivs[1], upper_interval=ivs[2])
+
+
+def _x_window(s_iv: tuple[Fraction, Fraction]) -> tuple[float, float]:
+    """``(x_lo, x_hi)`` for ``x = −ln S`` with ``S`` in the half-open interval, positive S."""
+    s_lo, s_hi = s_iv
+    x_lo = -math.log(s_hi) if s_hi < 1 else -math.inf
+    x_hi = -math.log(s_lo) if s_lo > 0 else math.inf
+    return x_lo, x_hi
+
+
+def _extremes(c: float, sign: int, x1: float, x2: float, z: float) -> tuple[float, float]:
+    """Min and max over ``[x1, x2]`` of ``h(x) = sign·x(c − ln x)/z`` (concave or convex)."""
+
+    def h(x: float) -> float:
+        return 0.0 if x == 0 else sign * x * (c - math.log(x)) / z
+
+    points = [x1, x2]
+    crit = math.exp(c - 1)  # h'(x) = 0
+    if x1 < crit < x2:
+        points.append(crit)
+    values = [h(p) for p in points]
+    return min(values), max(values)
+
+
+def _v_window(problem: _Problem, x_lo: float, x_hi: float) -> tuple[float, float]:
+    """Bounds on Greenwood's ``V`` for any positive-S solution, from the CI intervals.
+
+    ``ln(−ln lower) = ln x + z√V/x`` and ``ln(−ln upper) = ln x − z√V/x``; each bound's interval
+    turns into an interval for ``√V`` whose ends are ``±x(c − ln x)/z``; the extremes over the
+    ``x`` window are at its ends or at the critical point ``x = e^(c−1)``.
+    """
+    x1, x2 = max(x_lo, 0.0), x_hi
+    if math.isinf(x2):
+        return 0.0, math.inf
+    lo_sqrt, hi_sqrt = 0.0, math.inf
+
+    def g(t: Fraction) -> float:  # ln(−ln t), +inf at 0, -inf at 1
+        if t <= 0:
+            return math.inf
+        if t >= 1:
+            return -math.inf
+        return math.log(-math.log(t))
+
+    constraints = []  # (c, sign, is_lower_bound_on_sqrtV)
+    if problem.lo_iv is not None:
+        constraints += [(g(problem.lo_iv[1]), 1, True), (g(problem.lo_iv[0]), 1, False)]
+    if problem.up_iv is not None:
+        constraints += [(g(problem.up_iv[0]), -1, True), (g(problem.up_iv[1]), -1, False)]
+    for c, sign, is_lower in constraints:
+        if math.isinf(c):
+            if is_lower and sign * c < 0:
+                continue  # no lower bound
+            if not is_lower and sign * c > 0:
+                continue  # no upper bound
+            return math.inf, 0.0  # e.g. upper bound below 0: nothing positive fits
+        lo_h, hi_h = _extremes(c, sign, x1, x2, problem.z)
+        if is_lower:
+            lo_sqrt = max(lo_sqrt, lo_h)
+        else:
+            hi_sqrt = min(hi_sqrt, hi_h)
+    if hi_sqrt < 0:
+        return math.inf, 0.0
+    vmin = lo_sqrt**2 * (1 - _SLACK)
+    vmax = hi_sqrt**2 * (1 + _SLACK) + 1e-300 if math.isfinite(hi_sqrt) else math.inf
+    return vmin, vmax
+
+
+def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
+    """Depth-first branch and bound for the solutions with ``S > 0`` (appends to ``found``)."""
+    n = problem.n
+    if problem.matches(()):  # the empty sequence: S = 1, degenerate CI
+        found.append(())
+        if len(found) >= cap:
+            return
+    x_lo, x_hi = _x_window(problem.s_iv)
+    vmin, vmax = _v_window(problem, x_lo, x_hi)
+    if vmin > vmax:
+        return
+    tol = 1e-12
+    x_lo_t = x_lo - tol * max(1.0, abs(x_lo)) if math.isfinite(x_lo) else x_lo
+    x_hi_t = x_hi + tol * max(1.0, x_hi) if math.isfinite(x_hi) else x_hi
+    a = [math.inf, math.inf] + [-math.log1p(-1.0 / r) for r in range(2, n + 1)]
+    b = [math.inf, math.inf] + [1.0 / (r * (r - 1)) for r in range(2, n + 1)]
+    log_r = [-math.inf] + [math.log(r) for r in range(1, n + 1)]
+    prefix: list[int] = []
+
+    def v_max_more(dx_max: float, m: int) -> float:
+        """Largest ΔV from risk sets in 2..m adding at most dx_max to x."""
+        if m < 2:
+            return 0.0
+        cap_all = 1.0 - 1.0 / m  # Σ_{r=2}^{m} b(r), telescoping
+        if dx_max >= 2 * math.asinh(math.sqrt(cap_all) / 2):
+            return cap_all
+        return min(cap_all, 4 * math.sinh(dx_max / 2) ** 2)
+
+    def visit(x: float, v: float, m: int) -> None:
+        if prefix and x_lo_t <= x <= x_hi_t and vmin <= v <= vmax:
+            seq = tuple(prefix)
+            if problem.matches(seq):
+                found.append(seq)
+                if len(found) >= cap:
+                    return
+        budget = x_hi_t - x
+        if m < 2 or budget <= 0:
+            return
+        if math.isinf(budget):
+            r_min = 2
+        else:
+            r_min = max(2, math.ceil(1.0 / -math.expm1(-budget)) - 1)
+            while r_min <= m and a[r_min] > budget:
+                r_min += 1
+        for r in range(m, r_min - 1, -1):
+            if x + log_r[r] < x_lo_t:
+                break  # even every risk set r..2 leaves S above the estimate's interval
+            v2 = v + b[r]
+            if v2 > vmax:
+                break  # b grows as r falls
+            x2 = x + a[r]
+            if x2 < x_lo_t and v2 + math.expm1(x_lo_t - x2) / (r - 1) > vmax:
+                continue  # the cheapest way to reach the interval already adds too much V
+            if v2 + v_max_more(x_hi_t - x2, r - 1) < vmin:
+                continue  # even the most variance the remaining budget allows is too little
+            prefix.append(r)
+            visit(x2, v2, r - 1)
+            prefix.pop()
+            if len(found) >= cap:
+                return
+
+    visit(0.0, 0.0, n)
+
+
+def km_risk_sets_naive(estimate: Printed, lower: Printed | None, upper: Printed | None, n: int,
+                       *, decimals: int | tuple[int, int, int] = 2, rounding: str = "single",
+                       z: float = Z975) -> list[tuple[int, ...]]:
+    """Reference answer by brute force: test all ``2^n`` subsets of ``{1..n}`` (small ``n``).
+
+    Same acceptance rule as :func:`km_risk_sets` (``S = Π(1 − 1/r_i)`` exact, log(−log) CI
+    within ``CI_TOLERANCE``; Kaplan & Meier 1958, Greenwood 1926, Kalbfleisch & Prentice 2002)
+    but no pruning, for checking the branch and bound.  Same order as its solutions.
+    """
+    problem = _parse(estimate, lower, upper, n, decimals, rounding, 1, z)[0]
+    found = [combo for k in range(n + 1) for combo in combinations(range(n, 0, -1), k)
+             if problem.matches(combo)]
+    return sorted(found, key=lambda s: (len(s), [-r for r in s]))
+
+
+def min_events(estimate: Printed, n: int, *, decimals: int = 2,
+               rounding: str = "single") -> int | None:
+    """Fewest events among ``n`` patients giving a KM estimate printed as ``estimate`` (%).
+
+    The smallest ``d`` for which some ``n ≥ r_1 > ... > r_d ≥ 1`` has ``Π(1 − 1/r_i)`` (Kaplan
+    & Meier 1958) in the printed interval; ``None`` if no ``d`` works.  With ``d`` events
+    ``S ≤ (n − d)/n`` (:func:`max_estimate`) and, unless ``r_d = 1`` (``S = 0``),
+    ``S ≥ 1/(d + 1)`` (risk sets ``d + 1, ..., 2``), which bound the search; e.g. 20% among 5
+    patients needs 4 events (``4/5·3/4·2/3·1/2``).
+    """
+    problem = _parse(estimate, None, None, n, decimals, rounding, 1, Z975)[0]
+    s_lo, s_hi = problem.s_iv
+    if s_lo <= 1 < s_hi:
+        return 0
+    if s_lo <= 0:
+        return 1  # one event at risk 1 (everyone else censored first) gives S = 0
+    x_lo, x_hi = _x_window(problem.s_iv)
+    a = [math.inf, math.inf] + [-math.log1p(-1.0 / r) for r in range(2, n + 1)]
+    tol = 1e-12 * max(1.0, x_hi)
+
+    def exists(x: float, m: int, k: int, prefix: list[int]) -> bool:
+        if k == 0:
+            return x_lo - tol <= x <= x_hi + tol and problem.matches(tuple(prefix))
+        for r in range(m, k, -1):  # leave k−1 risk sets in 2..r−1
+            x2 = x + a[r]
+            if x2 + math.log((r - 1) / (r - k)) > x_hi + tol:
+                break  # the cheapest completion r−1..r−k+1 already overshoots; worse below
+            if x2 + math.log(k) < x_lo - tol:
+                continue  # the dearest completion k..2 falls short
+            prefix.append(r)
+            ok = exists(x2, r - 1, k - 1, prefix)
+            prefix.pop()
+            if ok:
+                return True
+        return False
+
+    for d in range(1, n):
+        if Fraction(n - d, n) < s_lo:
+            return None  # max_estimate(n, d) is already below the interval, and decreasing
+        if exists(0.0, n, d, []):
+            return d
+    return None
