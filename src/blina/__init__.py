@@ -23,7 +23,7 @@ _EXPORTS = {
     "load_adverse_events": "blina.data",
     "load_claims": "blina.data",
     "load_comparators": "blina.data",
-    "load_reconstructed_survival": "blina.data",
+    "load_reconstructed_survival": "blina.reconstructed",
     "DataValidationError": "blina.data",
     "data_path": "blina.paths",
 }

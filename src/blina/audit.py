@@ -34,6 +34,12 @@ from functools import cached_property
 
 import pandas as pd
 
+from blina.inverse_km import RiskSetSolutions, km_risk_sets, max_estimate, min_events
+
+__all__ = ["STATUSES", "MARKS", "Verdict", "AuditContext", "check", "registry", "audit",
+           "verdicts", "label", "side_by_side", "status_counts", "km_risk_sets",
+           "RiskSetSolutions", "max_estimate", "min_events"]
+
 STATUSES = ("reproduced", "consistent", "discrepant", "unverifiable")
 #: a visible mark beside each status word, so the verdict never rests on colour alone
 MARKS = {"reproduced": "✔", "consistent": "≈", "discrepant": "✘", "unverifiable": "?"}
@@ -117,17 +123,24 @@ def registry() -> dict[str, CheckFn]:
     return dict(_REGISTRY)
 
 
-def audit(ctx: AuditContext | None = None) -> pd.DataFrame:
+def audit(ctx: AuditContext | None = None, claim_ids: Iterable[str] | None = None
+          ) -> pd.DataFrame:
     """Run every check; return the ledger with ``recomputed``, ``status``, ``explanation``.
 
     Raises ``ValueError`` if a ledger row has no check or a check names an unknown claim, so
-    no claim can silently go without a verdict.
+    no claim can silently go without a verdict.  With ``claim_ids`` only those claims are
+    checked (each must be in the ledger and have a check).
     """
     ctx = ctx or AuditContext()
     checks = registry()
-    ids = list(ctx.claims.claim_id)
+    all_ids = list(ctx.claims.claim_id)
+    if claim_ids is None:
+        ids = all_ids
+        unknown = sorted(set(checks) - set(ids))
+    else:
+        ids = list(claim_ids)
+        unknown = sorted(set(ids) - set(all_ids))
     missing = [c for c in ids if c not in checks]
-    unknown = sorted(set(checks) - set(ids))
     if missing or unknown:
         raise ValueError(f"audit coverage: claims without a check {missing}; "
                          f"checks for claims not in the ledger {unknown}")
@@ -136,7 +149,8 @@ def audit(ctx: AuditContext | None = None) -> pd.DataFrame:
         v = checks[cid](ctx, cid)
         rows.append({"claim_id": cid, "recomputed": v.recomputed, "status": v.status,
                      "explanation": v.explanation})
-    out = ctx.claims.merge(pd.DataFrame(rows), on="claim_id", how="left", validate="1:1")
+    chosen = ctx.claims.set_index("claim_id").loc[ids].reset_index()
+    out = chosen.merge(pd.DataFrame(rows), on="claim_id", how="left", validate="1:1")
     out["status"] = pd.Categorical(out["status"], categories=list(STATUSES))
     return out
 
@@ -149,6 +163,30 @@ def verdicts() -> pd.DataFrame:
     if "default" not in _AUDIT_CACHE:
         _AUDIT_CACHE["default"] = audit()
     return _AUDIT_CACHE["default"].copy()
+
+
+_CTX: dict[str, AuditContext] = {}
+_ONE: dict[str, dict] = {}
+
+
+def _ledger() -> pd.DataFrame:
+    if "default" not in _CTX:
+        _CTX["default"] = AuditContext()
+    return _CTX["default"].claims
+
+
+def _verdicts_for(ids: list[str]) -> pd.DataFrame:
+    """Verdicts of the chosen claims only (a chapter need not wait for the whole audit)."""
+    if "default" in _AUDIT_CACHE:
+        full = _AUDIT_CACHE["default"].set_index("claim_id")
+        return full.loc[ids].reset_index()
+    todo = [c for c in ids if c not in _ONE]
+    if todo:
+        _ledger()
+        part = audit(_CTX["default"], todo)
+        for rec in part.to_dict(orient="records"):
+            _ONE[rec["claim_id"]] = rec
+    return pd.DataFrame([_ONE[c] for c in ids])
 
 
 def label(status: str) -> str:
@@ -164,18 +202,20 @@ def side_by_side(claim_ids: Iterable[str] | None = None, *, section: str | None 
     Returns a DataFrame with columns *claim*, *published*, *recomputed*, *verdict* and (with
     ``explain``) *why*; the quote is the claim's short verbatim fragment.
     """
-    table = verdicts()
+    if (claim_ids is None) == (section is None):
+        raise ValueError("give exactly one of claim_ids or section")
+    ledger = _ledger()
     if claim_ids is not None:
         ids = list(claim_ids)
-        unknown = [c for c in ids if c not in set(table.claim_id)]
+        unknown = [c for c in ids if c not in set(ledger.claim_id)]
         if unknown:
             raise ValueError(f"claim_ids not in the ledger: {unknown}")
-        table = table.set_index("claim_id").loc[ids].reset_index()
-    elif section is not None:
-        if section not in set(table.section):
+    else:
+        if section not in set(ledger.section):
             raise ValueError(f"section {section!r} not in the ledger; sections are "
-                             f"{sorted(set(table.section))}")
-        table = table[table.section == section]
+                             f"{sorted(set(ledger.section))}")
+        ids = list(ledger.claim_id[ledger.section == section])
+    table = _verdicts_for(ids)
     out = pd.DataFrame({
         "claim": table["quote"].to_numpy(),
         "published": table["reported"].to_numpy(),
