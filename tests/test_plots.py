@@ -8,7 +8,7 @@ import re
 import pytest
 from matplotlib.figure import Figure
 
-from blina.plots import figure_html, km_plot
+from blina.plots import ae_plot, figure_html, km_plot, response_by_burden_plot, show, swimmer_plot
 
 T = [1, 2, 2.5, 3] + [30] * 20 + [1, 2, 3, 30, 29, 28]
 E = [1, 1, 0, 1] + [0] * 20 + [1, 1, 1, 0, 0, 0]
@@ -73,3 +73,112 @@ def test_figure_html_refuses_missing_alt_text():
     fig.alt_text = "x"
     with pytest.raises(ValueError, match=r"caption must be a non-empty string, got ''"):
         figure_html(fig, "")
+
+
+# --- figures from the cohort ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def df():
+    import pandas as pd
+
+    import blina
+
+    try:
+        return blina.load_cohort()
+    except ImportError:  # until blina.data lands: the raw CSV has the same columns
+        return pd.read_csv(blina.data_path("patients.csv"))
+
+
+@pytest.fixture(scope="module")
+def ae():
+    import pandas as pd
+
+    import blina
+
+    try:
+        return blina.load_adverse_events()
+    except ImportError:
+        return pd.read_csv(blina.data_path("adverse_events.csv"))
+
+
+def test_response_by_burden_plot(df):
+    fig = response_by_burden_plot(df)
+    alt = fig.alt_text
+    assert "blasts > 50%: composite CR 9/13 (69.2%, 95% CI 38.6–90.9%)" in alt
+    assert "MRD-negative 6/13 (46.2%" in alt
+    assert "blasts ≤ 50%: composite CR 16/17 (94.1%" in alt
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == "Patients (%)"
+    assert {p.get_hatch() for p in ax.patches} == {"", "///"}  # not colour alone
+    bar_heights = sorted(round(p.get_height(), 1) for p in ax.patches)
+    assert bar_heights == [35.3, 46.2, 69.2, 94.1]
+
+
+def test_ae_plot(ae):
+    fig = ae_plot(ae)
+    alt = fig.alt_text
+    assert "Neutropenia 22/30 (73.3%) any grade and 11/30 (36.7%) grade ≥ 3" in alt
+    assert "Cytokine release syndrome 17/30 (56.7%) any grade and 4/30 (13.3%)" in alt
+    assert alt.endswith("No patient had capillary leak syndrome, neurologic event, elevated "
+                        "liver enzymes, infusion-related reaction.")
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "Patients with the event (% of N = 30)"
+    assert len(ax.patches) == 22
+
+
+def test_swimmer_plot_ordinal(df):
+    fig = swimmer_plot(df)
+    alt = fig.alt_text
+    assert "in ordinal stages rather than time" in alt
+    assert "16 CR, 9 CRi, 5 no response; 24 received further therapy" in alt
+    assert "5 relapsed (patients 7, 13, 17, 18, 21)" in alt
+    assert "6 died (patients 6, 9, 11, 13, 24, 26) and 24 were alive" in alt
+    assert "reconstructed" not in alt
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()][-1] == "1"  # patient 1 on top
+
+
+def fake_times(df):
+    import numpy as np
+    import pandas as pd
+
+    dead = (df["vital_status"].astype(str) == "dead").to_numpy()
+    os_m = np.where(dead, 6.0, 20.0) + np.arange(len(df)) / 10
+    return pd.DataFrame({"patient": df["patient"], "os_months": os_m, "os_event": dead,
+                         "pfs_months": os_m / 2, "pfs_event": dead})
+
+
+def test_swimmer_plot_with_reconstructed_times(df):
+    fig = swimmer_plot(df, fake_times(df))
+    assert fig._suptitle.get_text() == "Course of each patient (reconstructed times)"
+    assert fig.alt_text.startswith("Swimmer plot of the 30 patients on reconstructed survival "
+                                   "times (not published; up to 22.9 months)")
+    assert fig.axes[0].get_xlabel() == "Months since start of blinatumomab (reconstructed)"
+
+
+def test_swimmer_plot_bad_times(df):
+    times = fake_times(df)
+    with pytest.raises(ValueError, match=r"times: patients do not match df \(missing \[30\], "
+                                         r"extra \[\]\)"):
+        swimmer_plot(df, times.iloc[:-1])
+    with pytest.raises(ValueError, match=r"times: unknown column\(s\) \['pfs_event'\]"):
+        swimmer_plot(df, times.drop(columns="pfs_event"))
+    bad = times.assign(os_months=times["os_months"] * -1)
+    with pytest.raises(ValueError, match=r"times column 'os_months' must be non-negative"):
+        swimmer_plot(df, bad)
+    with pytest.raises(ValueError, match=r"df: unknown column\(s\) \['relapse'\]"):
+        swimmer_plot(df.drop(columns="relapse"))
+
+
+def test_show_displays_html_figure(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj))
+    fig = km_plot(T, E, title="OS")
+    show(fig, "Figure 1a.")
+    assert len(shown) == 1
+    assert "<figcaption>Figure 1a.</figcaption>" in shown[0].data
+    assert 'alt="Kaplan–Meier plot' in shown[0].data
+    assert fig.axes == []  # closed (cleared) after display
