@@ -125,7 +125,8 @@ def km_plot(durations: Sequence[float], events: Sequence, groups: Sequence | Non
             at_text = f"{_pct(s)} (95% CI {_pct(s_lo)}–{_pct(s_hi)}) at {summary_at:g} months"
         except ValueError:
             at_text = f"not estimable at {summary_at:g} months (follow-up ends earlier)"
-        summaries.append(f"{name}: {tg.size} patients, {n_ev} events, {at_text}")
+        summaries.append(f"{name}: {tg.size} patient{'s' * (tg.size != 1)}, {n_ev} "
+                         f"event{'s' * (n_ev != 1)}, {at_text}")
         fitters.append(KaplanMeierFitter(label=name).fit(tg, eg))
 
     xmax = tick_step * math.ceil(max(t_max, tick_step) / tick_step)
