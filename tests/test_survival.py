@@ -364,3 +364,17 @@ def test_property_logrank_symmetric_in_group_order(data, rnd):
     r1, r2 = logrank(t, e, g), logrank(t, e, swapped)
     assert r1.statistic == pytest.approx(r2.statistic, rel=1e-9, abs=1e-12)
     assert r1.p == pytest.approx(r2.p, rel=1e-9, abs=1e-12)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(min_value=2, max_value=40).flatmap(lambda n: st.tuples(
+    st.just(n), st.sets(st.integers(min_value=2, max_value=n), max_size=min(n - 1, 8)))))
+def test_property_risk_sets_round_trip(case):
+    # data built from any strictly decreasing risk sets give the same S and CI as the formula
+    n, sets = case
+    seq = tuple(sorted(sets, reverse=True))
+    t, e = data_from_risk_sets(n, seq)
+    got = km_estimate(t, e, at=len(seq) + 0.5)
+    assert got == pytest.approx(km_from_risk_sets(seq, n=n), abs=1e-12)
+    if seq:
+        assert got == pytest.approx(by_hand(seq), abs=1e-12)
