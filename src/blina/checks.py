@@ -425,7 +425,8 @@ def _nonresp_causes(ctx, cid):
         "discrepant", rec,
         f"The list accounts for {listed} of the {len(nr)} deaths. In Table 2 the nonresponders "
         f"who received CAR-T are {_who(cart)}; the only infection death ({_who(infection)}) is "
-        f"one of them, and the other {len(leukemia)} deaths are from leukemia; 'from relapse' "
+        f"one of them, and the other {len(leukemia)} deaths ({_who(leukemia)}) are from leukemia; "
+        "'from relapse' "
         "cannot apply to a patient who never reached remission (other reading: relapse = "
         "leukemia, which still gives 4 leukemia + 1 infection, not 2 + 1 + 1).")
 
