@@ -131,17 +131,17 @@ def _abstract_high_burden(ctx, cid):
     k, p, _ = _parts(ctx.reported(cid))
     hb = g.high_burden
     resp_hb = int((hb & g.responder).sum())
-    n_hb = int(hb.sum())
-    recomputed = f"{resp_hb} of 25 CR/CRi had blasts > 50%; {n_hb}/30 = {_pct(n_hb, 30, p)}% " \
-                 "had blasts > 50%"
+    n_hb, n, n_resp = int(hb.sum()), len(g), int(g.responder.sum())
+    recomputed = (f"{resp_hb} of {n_resp} CR/CRi had blasts > 50%; {n_hb}/{n} = "
+                  f"{_pct(n_hb, n, p)}% had blasts > 50%")
     if resp_hb == int(k):
         return Verdict("reproduced", recomputed, f"{recomputed}.")
     return Verdict(
         "discrepant", recomputed,
-        f"The sentence says {k} of the 25 patients in CR had a high leukemic load, but only "
+        f"The sentence says {k} of the {n_resp} patients in CR had a high leukemic load, but only "
         f"{resp_hb} of the {n_hb} patients with blasts > 50% reached CR/CRi (patients "
         f"{_who(g, hb & g.responder)}), as section 3.2 itself says; the other reading, {k} "
-        f"high-burden patients in the whole cohort ({n_hb}/30 = {_pct(n_hb, 30, p)}%), is true "
+        f"high-burden patients in the whole cohort ({n_hb}/{n} = {_pct(n_hb, n, p)}%), is true "
         "but is not what the sentence states.")
 
 
@@ -373,19 +373,23 @@ def _nonresp_pct(ctx, cid):
     g = _groups(ctx)
     k, p = _parts(ctx.reported(cid))
     nr = ~g.responder
+    n = len(g)
     n_all = int(nr.sum())
     n_hb = int((nr & g.high_burden).sum())
     hb = int(g.high_burden.sum())
-    rec = (f"{n_all}/30 = {_pct(n_all, 30, p)}% overall; {n_hb}/{hb} = {_pct(n_hb, hb, p)}% "
+    rec = (f"{n_all}/{n} = {_pct(n_all, n, p)}% overall; {n_hb}/{hb} = {_pct(n_hb, hb, p)}% "
            "of high-burden patients")
-    if shown_as(100 * n_all / 30, p) or (n_hb == int(k) and shown_as(100 * n_hb / hb, p)):
+    if shown_as(100 * n_all / n, p) or (n_hb == int(k) and shown_as(100 * n_hb / hb, p)):
         return Verdict("reproduced", rec, f"Nonresponders: {rec}.")
     return Verdict(
         "discrepant", rec,
-        f"{p}% is {k}/13, the high-burden denominator of the sentence before, but only {n_hb} "
+        f"{p}% is {k}/{hb}" + (f" (= {_pct(int(k), hb, p)}%)" if shown_as(100 * int(k) / hb, p)
+                               else f" only approximately ({_pct(int(k), hb, p)}%)")
+        + f", the high-burden denominator of the sentence before, but only {n_hb} "
         f"of the {hb} high-burden patients did not respond ({_who(g, nr & g.high_burden)}; "
-        f"{n_hb}/{hb} = {_pct(n_hb, hb, p)}%) and {k} nonresponders in all are {k}/30 = "
-        f"{_pct(n_all, 30, p)}%: the count fits the cohort, the percentage neither reading.")
+        f"{n_hb}/{hb} = {_pct(n_hb, hb, p)}%) and the {n_all} nonresponders in all are "
+        f"{n_all}/{n} = {_pct(n_all, n, p)}%: the count fits the cohort, the percentage neither "
+        "reading.")
 
 
 @_check("res-3.2-nonresp-status")
@@ -479,13 +483,14 @@ def _therapy_count(ctx, cid):
 def _relapse_rate(ctx, cid):
     g = _groups(ctx)
     rf = g[g.responder & g.further_treatment]
+    n_resp = int(g.responder.sum())
     k, p = _parts(ctx.reported(cid))
     n_rel = int(rf.relapsed.sum())
     return _rate(n_rel, len(rf), k, p,
                  f"Relapses among the {len(rf)} responders with further treatment "
                  f"({_who(rf, rf.relapsed)})",
-                 f" Over all 25 responders it is {n_rel}/25 = {_pct(n_rel, 25, p)}%, the "
-                 "discussion's 20%.")
+                 f" Over all {n_resp} responders it is {n_rel}/{n_resp} = "
+                 f"{_pct(n_rel, n_resp, p)}%, the discussion's 20%.")
 
 
 @_check("res-3.2-relapse-by-therapy")
@@ -546,33 +551,46 @@ def _no_irr(ctx, cid):
                    f"Table 3 (any grade): {rec}" + (", as stated." if ok else "."))
 
 
+def _heme_claimed(ctx) -> int:
+    """The count of "Over half of the patients (25/30, 83.8%)"."""
+    return int(ctx.reported("res-3.3-heme-over-half").split("/")[0])
+
+
 @_check("res-3.3-heme-over-half")
 def _heme_count(ctx, cid):
-    s = hematologic_summary(ctx.adverse_events, len(ctx.cohort))
+    n = len(ctx.cohort)
+    s = hematologic_summary(ctx.adverse_events, n)
     lo, hi = s.any_grade_bounds
-    rec = f"between {lo} and {hi} of 30 (Table 3 per-event counts)"
-    if lo <= 25 <= hi:
+    k = _heme_claimed(ctx)
+    per_event = ", ".join(f"{e.lower()} {a}" for e, a in zip(s.table.event, s.table.any_grade,
+                                                             strict=True))
+    rec = f"between {lo} and {hi} of {n} (Table 3 per-event counts)"
+    if lo <= k <= hi and 2 * k > n:
+        where = (" (at the lower bound: every patient with a rarer one had the commonest)"
+                 if k == lo else "")
         return Verdict(
             "consistent", rec,
-            f"Table 3 counts patients per event (neutropenia 22, anemia 25, thrombocytopenia 19), "
-            f"so the number with any hematologic toxicity lies between {lo} and {hi}; 25/30 is "
-            "feasible (at the lower bound: every neutropenia and thrombocytopenia patient also "
-            "anemic) and is over half; the exact union is not published.")
-    return Verdict("discrepant", rec, f"25 lies outside the feasible {lo}–{hi} of Table 3.")
+            f"Table 3 counts patients per event ({per_event}), so the number with any "
+            f"hematologic toxicity lies between {lo} and {hi}; {k}/{n} is feasible{where} and is "
+            "over half; the exact number is not published.")
+    return Verdict("discrepant", rec, f"{k}/{n} is not over half or lies outside the feasible "
+                   f"{lo}–{hi} of Table 3 ({per_event}).")
 
 
 @_check("res-3.3-heme-pct")
 def _heme_pct(ctx, cid):
     printed = ctx.reported(cid)
     n = len(ctx.cohort)
-    hits = [k for k in range(n + 1) if shown_as(100 * k / n, printed)]
-    rec = f"25/30 = {_pct(25, n, printed)}%"
-    if hits:
-        return Verdict("discrepant", rec, f"25/30 is {_pct(25, n, printed)}%; {printed}% would "
-                       f"be {hits[0]}/30.")
-    return Verdict("discrepant", rec,
-                   f"25/30 is {_pct(25, n, printed)}%, not {printed}%; no count out of 30 prints "
-                   f"as {printed}% (25/30 = 83.3, 26/30 = 86.7): most likely a typing error.")
+    k = _heme_claimed(ctx)
+    rec = f"{k}/{n} = {_pct(k, n, printed)}%"
+    if shown_as(100 * k / n, printed):
+        return Verdict("reproduced", rec, f"{rec}, as printed.")
+    hits = [j for j in range(n + 1) if shown_as(100 * j / n, printed)]
+    near = f"{k}/{n} = {_pct(k, n, printed)}, {k + 1}/{n} = {_pct(k + 1, n, printed)}"
+    tail = (f"{printed}% would be {hits[0]}/{n}" if hits else
+            f"no count out of {n} prints as {printed}% ({near}): most likely a typing error")
+    return Verdict("discrepant", rec, f"{k}/{n} is {_pct(k, n, printed)}%, not {printed}%; "
+                   f"{tail}.")
 
 
 _AE_TEXT = {
@@ -875,7 +893,8 @@ def _bridge(ctx, cid):
     g = _groups(ctx)
     k, n = int(g.further_treatment.sum()), len(g)
     kr = int((g.further_treatment & g.responder).sum())
-    rec = f"{k}/{n} = {_pct(k, n)}% received further therapy ({kr}/25 responders)"
+    rec = (f"{k}/{n} = {_pct(k, n)}% received further therapy ({kr}/{int(g.responder.sum())} "
+           "responders)")
     return Verdict("consistent", rec,
                    f"A qualitative conclusion; Table 2 supports the 'bridge' use: {rec}.")
 
