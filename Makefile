@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.pins-installed
 
-.PHONY: help venv book test lint bench clean
+.PHONY: help venv book test lint bench student clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,6 +35,12 @@ test: $(STAMP) ## run the whole test suite, including a full book build
 
 lint: $(STAMP) ## ruff over the package, tests and scripts
 	$(PY) -m ruff check src tests scripts bench
+
+student: $(STAMP) ## build the student edition (no solutions) into _build/student
+	$(PY) scripts/student.py
+
+bench: $(STAMP) ## benchmarks: inverse Kaplan-Meier solver and the book build (prints timings)
+	$(PY) bench/run.py
 
 clean: ## remove the build output and the execution cache
 	rm -rf _build
