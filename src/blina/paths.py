@@ -25,6 +25,6 @@ def data_path(name: str) -> Path:
     if not path.is_file():
         raise FileNotFoundError(
             f"data file not found: {path} (is the blina package installed editable from "
-            "the repository, or BLINA_DATA_DIR set to the folder holding {name}?)"
+            f"the repository, or BLINA_DATA_DIR set to the folder holding {name}?)"
         )
     return path
