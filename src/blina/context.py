@@ -202,7 +202,8 @@ def forest_plot(df: pd.DataFrame, *, level: float = 0.95) -> Figure:
             ax.plot(r["percent"], yi, marker="s", markersize=7, color="0.35",
                     markeredgecolor="black", linestyle="none")
         else:
-            ax.plot(r["percent"], yi, marker="o", markersize=7, markerfacecolor="white",
+            ax.plot(r["percent"], yi, marker="o", markersize=7, color="black",
+                    markerfacecolor="white",
                     markeredgecolor="black", linestyle="none")
         ax.text(1.02, yi, _fmt_row(r), transform=ax.get_yaxis_transform(), va="center",
                 ha="left", fontsize=9)
