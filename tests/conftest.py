@@ -1,0 +1,198 @@
+"""Fixtures for the browser tests (tests/test_browser.py).
+
+- ``book_html``: the built book. Built once per test session into a temporary folder with
+  ``scripts/build_book.py``'s ``build()`` (the execution cache in ``_build/.jupyter_cache`` is
+  shared, so chapters already executed by ``make book`` or tests/test_book.py are not run
+  again). Set ``BLINA_BOOK_HTML=/path/to/html`` to test an existing build instead.
+- ``book_server``: that folder served by ``http.server`` on 127.0.0.1 in a background thread.
+- ``browser``: a Playwright persistent context driving Debian's Chromium (``chromium`` on PATH;
+  Playwright's own browser download does not work here) with a fresh user-data dir. Every
+  request to a host other than the local server is aborted and recorded, since the book must
+  load nothing from the network at view time.
+- ``visit``: loads a page once per session and returns a ``PageReport`` (console errors,
+  failed and blocked requests, images, links, element ids, axe-core violations).
+
+Without ``chromium`` the browser tests skip with a message, except under CI (``CI`` set), where
+they fail: ``.ci/run`` installs Chromium, so a missing browser there is a real error.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import importlib.util
+import os
+import shutil
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from booktools import ROOT
+
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+IN_CI = bool(os.environ.get("CI"))
+
+
+def is_local(url: str) -> bool:
+    """True for URLs served by this machine's test server (or inline data)."""
+    return url.startswith(("data:", "blob:")) or urlsplit(url).hostname in LOCAL_HOSTS
+
+
+def missing(what: str) -> None:
+    """Skip (locally) or fail (in CI) because a tool the browser tests need is absent."""
+    if IN_CI:
+        pytest.fail(f"{what} (CI is set: .ci/run should have installed it)")
+    pytest.skip(what)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        missing("browser tests need Debian's Chromium: `apt-get install chromium` "
+                "(no `chromium` on PATH)")
+    return path
+
+
+def _load_build():
+    spec = importlib.util.spec_from_file_location("build_book", ROOT / "scripts" / "build_book.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.build
+
+
+@pytest.fixture(scope="session")
+def book_html(tmp_path_factory) -> Path:
+    """The built HTML book: $BLINA_BOOK_HTML, or a fresh build of the repository's book."""
+    given = os.environ.get("BLINA_BOOK_HTML")
+    if given:
+        out = Path(given).resolve()
+        assert (out / "index.html").is_file(), f"BLINA_BOOK_HTML={given} has no index.html"
+        return out
+    out = tmp_path_factory.mktemp("browser-book") / "html"
+    status = _load_build()(ROOT, out, max(1, min(2, os.cpu_count() or 1)))
+    if status:
+        pytest.fail("the book does not build (see tests/test_book.py and the output above)")
+    return out
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - signature fixed by the base class
+        pass
+
+
+@pytest.fixture(scope="session")
+def book_server(book_html):
+    """Serve the built book on http://127.0.0.1:<free port>/ for the session."""
+    handler = functools.partial(_QuietHandler, directory=str(book_html))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path, tmp_path_factory):
+    from playwright.sync_api import sync_playwright
+
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(profile), executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS,
+            viewport={"width": 1280, "height": 900})
+
+        def guard(route):
+            if is_local(route.request.url):
+                route.continue_()
+            else:
+                route.abort("blockedbyclient")
+
+        context.route("**/*", guard)
+        yield context
+        context.close()
+
+
+@dataclass
+class PageReport:
+    """What one page did while it loaded in Chromium."""
+
+    page: str
+    console_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    external_requests: list[str] = field(default_factory=list)
+    images: list[dict] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+    axe: list[dict] | None = None
+
+
+COLLECT_JS = """async () => {
+  const imgs = [...document.images];
+  for (const img of imgs) { img.loading = 'eager'; }
+  await Promise.all(imgs.map(img => img.decode().catch(() => null)));
+  return {
+    images: imgs.map(img => ({src: img.currentSrc || img.src, alt: img.getAttribute('alt'),
+                              naturalWidth: img.naturalWidth,
+                              hidden: img.getAttribute('aria-hidden') === 'true'})),
+    links: [...document.querySelectorAll('a[href]')].map(a => a.href),
+    ids: [...document.querySelectorAll('[id], a[name]')].map(e => e.id || e.getAttribute('name')),
+  };
+}"""
+
+AXE_RUN_JS = """async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
+}"""
+
+
+@pytest.fixture(scope="session")
+def visit(browser, book_server):
+    """``visit("book/x.html")`` loads a page once per session and returns its PageReport."""
+    reports: dict[str, PageReport] = {}
+
+    def load(rel: str) -> PageReport:
+        if rel in reports:
+            return reports[rel]
+        report = PageReport(rel)
+        page = browser.new_page()
+        page.on("console", lambda m: m.type == "error" and report.console_errors.append(
+            f"{m.text} ({m.location.get('url', '')}:{m.location.get('lineNumber', '')})"))
+        page.on("pageerror", lambda e: report.console_errors.append(f"uncaught: {e}"))
+        page.on("request", lambda r: is_local(r.url) or report.external_requests.append(r.url))
+        page.on("requestfailed", lambda r: report.failed_requests.append(
+            f"{r.url} ({r.failure})"))
+        page.on("response", lambda r: r.status >= 400 and report.failed_requests.append(
+            f"{r.url} (HTTP {r.status})"))
+        try:
+            page.goto(book_server + rel, wait_until="load")
+            page.wait_for_load_state("networkidle")
+            found = page.evaluate(COLLECT_JS)
+            report.images, report.links = found["images"], found["links"]
+            report.ids = {i for i in found["ids"] if i}
+            if AXE_JS.is_file():
+                page.add_script_tag(path=str(AXE_JS))
+                report.axe = page.evaluate(AXE_RUN_JS)
+        finally:
+            page.close()
+        reports[rel] = report
+        return report
+
+    return load
+
+
+@pytest.fixture(scope="session")
+def book_pages(book_html) -> list[str]:
+    """Every HTML page of the build (not the copied sources, static files or reports)."""
+    skip = {"_static", "_sources", "_images", "_downloads", "reports", "jupyter_execute"}
+    pages = [p.relative_to(book_html).as_posix() for p in sorted(book_html.rglob("*.html"))
+             if not skip & set(p.relative_to(book_html).parts[:-1])]
+    assert "index.html" in pages, f"no index.html in {book_html}"
+    return pages
