@@ -43,8 +43,12 @@ def build(source: Path, out: Path, jobs: int, doctrees: Path | None = None) -> i
     doctrees = doctrees or out.parent / ".doctrees"
     cmd = [sys.executable, "-m", "sphinx", "-j", str(jobs), "-W", "-n", "--keep-going",
            "-b", "html", "-d", str(doctrees), str(source), str(out)]
+    # scripts/bookext.py (the book's own Sphinx extension) is importable from any source folder
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "scripts"),
+                                                      env.get("PYTHONPATH", "")]))
     t0 = time.perf_counter()
-    status = run(cmd, cwd=source)
+    status = run(cmd, cwd=source, env=env)
     reports = sorted((out / "reports").glob("**/*.err.log")) if (out / "reports").is_dir() else []
     if status:
         for report in reports:

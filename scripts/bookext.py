@@ -1,0 +1,124 @@
+"""Sphinx extension for the book: offline pages, launch buttons from one URL, .ipynb downloads.
+
+Loaded through ``sphinx.extra_extensions: [bookext]`` in ``_config.yml``;
+``scripts/build_book.py`` puts this folder on ``PYTHONPATH`` for ``sphinx-build``.
+
+1. **MathJax from the book, not a CDN.**  Sphinx's default ``mathjax_path`` is a jsDelivr URL, so
+   math fails offline.  The MathJax 3.2.2 files come from the PyPI package
+   ``sphinx-mathjax-offline`` (pinned in environment.yml; MathJax is Apache-2.0); after a
+   successful build the parts a page can load (``tex-mml-chtml.js``, the CHTML woff-v2 fonts, the
+   TeX extensions that ``autoload`` may fetch, the menu and accessibility components) are copied
+   to ``_static/mathjax/`` and ``mathjax_path`` points there.
+2. **No thebe unless asked for.**  Jupyter Book always loads ``sphinx_thebe``, whose
+   ``env-before-read-docs`` handler calls ``app.add_js_file`` with an inline
+   ``const THEBE_JS_URL = ...``; Sphinx 7.4 registers such a file both in the registry and on the
+   already-initialised builder, so every page declares the constant twice and the browser
+   reports ``SyntaxError: Identifier 'THEBE_JS_URL' has already been declared``.  While
+   ``launch_buttons.thebe`` is off, the extension disconnects sphinx-thebe's handlers, so no
+   thebe script (and no thebe CDN address) is emitted at all.
+3. **Launch buttons only with a real repository.**  The repository URL lives in exactly one
+   place, ``repository.url`` in ``_config.yml``.  While it is empty, every launch provider is
+   removed from the theme options, so no launch button (and no made-up address) is rendered;
+   sphinx-book-theme would otherwise fail on the missing repository.  With a GitHub URL the theme
+   forms ``<binderhub>/v2/gh/<owner>/<repo>/<branch>?urlpath=lab/tree/<path to chapter>``.
+4. **A favicon** (``book/_static/favicon.svg``) unless ``html.favicon`` is set, so browsers do
+   not request a missing ``/favicon.ico`` (a 404 in the console of every page).
+5. **Every notebook chapter offers an ``.ipynb`` download.**  sphinx-book-theme copies the
+   executed notebook to ``_sources/`` only when a launch provider is configured; this extension
+   does it for every notebook page, so the download button offers ``.ipynb`` either way.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+
+#: the MathJax combined component the pages load (Sphinx's default: TeX + MathML in, CHTML out)
+MATHJAX_ENTRY = "tex-mml-chtml.js"
+#: what of the MathJax distribution is copied into ``_static/mathjax`` (relative paths)
+MATHJAX_PARTS = (MATHJAX_ENTRY, "output/chtml/fonts/woff-v2", "input/tex/extensions", "ui",
+                 "a11y", "adaptors")
+FAVICON = Path(__file__).resolve().parents[1] / "book" / "_static" / "favicon.svg"
+LAUNCH_PROVIDERS = ("binderhub_url", "jupyterhub_url", "colab_url", "deepnote_url",
+                    "jupyterlite_url", "thebe")
+
+
+def mathjax_source() -> Path:
+    """Folder of the MathJax 3 distribution shipped by the ``sphinx-mathjax-offline`` package."""
+    spec = importlib.util.find_spec("sphinx-mathjax-offline")
+    if spec is None or not spec.submodule_search_locations:
+        raise ExtensionError("MathJax is served from the book: install the pinned "
+                             "'sphinx-mathjax-offline' package (environment.yml, `make venv`)")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "static" / "mathjax"
+    if not (folder / MATHJAX_ENTRY).is_file():
+        raise ExtensionError(f"{folder / MATHJAX_ENTRY} is missing")
+    return folder
+
+
+def copy_mathjax(outdir: Path) -> Path:
+    """Copy the MathJax parts a page may request into ``outdir/_static/mathjax``."""
+    src, dest = mathjax_source(), Path(outdir) / "_static" / "mathjax"
+    for part in MATHJAX_PARTS:
+        if (src / part).is_dir():
+            shutil.copytree(src / part, dest / part, dirs_exist_ok=True)
+        else:
+            (dest / part).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src / part, dest / part)
+    return dest
+
+
+def _configure(app: Sphinx, config) -> None:
+    """config-inited: local MathJax; drop launch providers while no repository URL is set."""
+    if str(config.mathjax_path).startswith(("http://", "https://", "//")):
+        config.mathjax_path = f"mathjax/{MATHJAX_ENTRY}"
+    mathjax_source()  # fail early, with the fix in the message, if the files are missing
+    if not config.html_favicon:  # else every browser requests /favicon.ico and logs a 404
+        config.html_favicon = str(FAVICON)
+    options = config.html_theme_options
+    launch = dict(options.get("launch_buttons") or {})
+    if not str(options.get("repository_url") or "").strip():
+        for key in LAUNCH_PROVIDERS:
+            launch.pop(key, None)
+    options["launch_buttons"] = launch
+
+
+def _drop_thebe(app: Sphinx) -> None:
+    """builder-inited: disconnect sphinx-thebe's script and doctree handlers unless thebe is on."""
+    launch = app.config.html_theme_options.get("launch_buttons") or {}
+    if launch.get("thebe"):
+        return
+    for event in ("env-before-read-docs", "doctree-resolved"):
+        for listener in list(app.events.listeners.get(event, [])):
+            if getattr(listener.handler, "__module__", "").startswith("sphinx_thebe"):
+                app.disconnect(listener.id)
+
+
+def _ipynb_download(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """html-page-context: serve the executed notebook as ``_sources/<page>.ipynb``."""
+    metadata = app.env.metadata.get(pagename, {})
+    if "kernelspec" not in metadata or not str(context.get("sourcename", "")).endswith(".md"):
+        return
+    executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    if not executed.is_file():
+        return
+    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(executed, target)
+    context["ipynb_source"] = f"{pagename}.ipynb"
+
+
+def _finished(app: Sphinx, exc) -> None:
+    if exc is None and app.builder.format == "html":
+        copy_mathjax(Path(app.outdir))
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("config-inited", _configure, priority=900)
+    app.connect("builder-inited", _drop_thebe)
+    app.connect("html-page-context", _ipynb_download, priority=500)
+    app.connect("build-finished", _finished)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
