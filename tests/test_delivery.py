@@ -1,0 +1,176 @@
+"""Trainee delivery: Binder launch buttons from one repository URL, .ipynb downloads, and pages
+that load nothing from the network (MathJax served by the book, no thebe, a favicon).
+
+A tiny copy of the book (the real _config.yml and references.bib, a one-chapter TOC) is built
+twice with scripts/build_book.py's ``build()``: once as configured (no repository URL), once
+with ``repository.url`` and ``repository.branch`` set in the copied _config.yml.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+from booktools import ROOT
+
+OWNER, REPO, BRANCH = "example-org", "blina-book", "teaching"
+CHAPTER = "book/alpha"  # the one chapter of the tiny book (a MyST notebook)
+CHAPTER_MD = textwrap.dedent("""\
+    ---
+    jupytext:
+      text_representation:
+        extension: .md
+        format_name: myst
+    kernelspec:
+      display_name: Python 3
+      language: python
+      name: python3
+    ---
+
+    # Alpha
+
+    The Kaplan-Meier product $\\hat S(t) = \\prod_{t_i \\le t} (1 - d_i / n_i)$ needs MathJax.
+
+    ```{code-cell} ipython3
+    import blina
+    print("alpha-output", 6 * 7)
+    ```
+    """)
+
+
+def _load_build():
+    spec = importlib.util.spec_from_file_location("build_book", ROOT / "scripts" / "build_book.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.build
+
+
+def _tiny_book(root: Path, repo_url: str | None) -> Path:
+    """Write the tiny book under ``root`` and build it; return its HTML folder."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    if repo_url is not None:
+        config["repository"]["url"] = repo_url
+        config["repository"]["branch"] = BRANCH
+    (root / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    shutil.copy(ROOT / "references.bib", root / "references.bib")
+    (root / "_toc.yml").write_text(f"format: jb-book\nroot: book/index\nchapters:\n"
+                                   f"  - file: {CHAPTER}\n", encoding="utf-8")
+    (root / "book").mkdir()
+    (root / "book" / "index.md").write_text("# A tiny book\n\nOne chapter.\n", encoding="utf-8")
+    (root / f"{CHAPTER}.md").write_text(CHAPTER_MD, encoding="utf-8")
+    out = root / "_build" / "html"
+    assert _load_build()(root, out, 1) == 0, "the tiny book did not build"
+    return out
+
+
+@pytest.fixture(scope="module")
+def plain(tmp_path_factory) -> Path:
+    """The tiny book built with _config.yml as committed (repository.url empty)."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    assert not config["repository"]["url"], "these tests assume no URL is committed yet"
+    return _tiny_book(tmp_path_factory.mktemp("plain"), None)
+
+
+@pytest.fixture(scope="module")
+def with_url(tmp_path_factory) -> Path:
+    return _tiny_book(tmp_path_factory.mktemp("with-url"), f"https://github.com/{OWNER}/{REPO}")
+
+
+def _html(out: Path, page: str) -> str:
+    return (out / f"{page}.html").read_text(encoding="utf-8")
+
+
+def _pages(out: Path) -> list[Path]:
+    return [p for p in out.rglob("*.html") if "_static" not in p.parts]
+
+
+# ---------------------------------------------------------------- launch buttons
+
+def test_without_a_repository_url_no_page_has_a_launch_button(plain):
+    for page in _pages(plain):
+        html = page.read_text(encoding="utf-8")
+        assert "mybinder" not in html and "/v2/gh/" not in html, page
+        assert "launch-buttons" not in html, f"{page} shows a launch menu"
+
+
+def test_with_a_repository_url_each_chapter_launches_itself_on_binder(with_url):
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    hub = config["launch_buttons"]["binderhub_url"].rstrip("/")
+    assert config["launch_buttons"]["notebook_interface"] == "jupyterlab"
+    expected = f"{hub}/v2/gh/{OWNER}/{REPO}/{BRANCH}?urlpath=lab/tree/{CHAPTER}.md"
+    links = re.findall(r'href="([^"]*/v2/gh/[^"]*)"', _html(with_url, CHAPTER))
+    assert links == [expected]
+    # the landing page is no notebook: nothing to launch there
+    assert "/v2/gh/" not in _html(with_url, "book/index")
+
+
+def test_the_repository_url_is_configured_in_one_place_only():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    sphinx_config = config.get("sphinx", {}).get("config", {})
+    assert "repository_url" not in json.dumps(sphinx_config)
+    assert "thebe_config" not in sphinx_config
+    for key, value in config["launch_buttons"].items():
+        assert "github.com" not in str(value), f"launch_buttons.{key} names a repository"
+
+
+# ---------------------------------------------------------------- downloads
+
+@pytest.mark.parametrize("build", ["plain", "with_url"])
+def test_each_chapter_offers_its_executed_notebook_for_download(build, request):
+    out = request.getfixturevalue(build)
+    html = _html(out, CHAPTER)
+    assert f'href="../_sources/{CHAPTER}.ipynb"' in html
+    notebook = json.loads((out / "_sources" / f"{CHAPTER}.ipynb").read_text(encoding="utf-8"))
+    code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+    assert len(code) == 1 and "import blina" in "".join(code[0]["source"])
+    printed = "".join("".join(o.get("text", "")) for o in code[0]["outputs"])
+    assert printed == "alpha-output 42\n"
+
+
+# ---------------------------------------------------------------- offline pages
+
+REMOTE = re.compile(
+    r'<(?:script|link|img|iframe|source)\b[^>]*?\b(?:src|href)="((?:https?:)?//[^"]+)"')
+REMOTE_CSS = re.compile(r"url\(\s*['\"]?(https?:)?//")
+
+
+def test_no_page_loads_a_script_style_font_or_image_from_the_network(plain, with_url):
+    for out in (plain, with_url):
+        for page in _pages(out):
+            html = page.read_text(encoding="utf-8")
+            assert REMOTE.findall(html) == [], page
+            assert "cdn.jsdelivr" not in html and "unpkg.com" not in html, page
+        for sheet in (out / "_static").rglob("*.css"):
+            assert not REMOTE_CSS.search(sheet.read_text(errors="ignore")), sheet
+
+
+def test_mathjax_is_served_by_the_book_with_its_fonts(plain):
+    html = _html(plain, CHAPTER)
+    scripts = re.findall(r'<script[^>]*src="([^"]*mathjax[^"]*)"', html)
+    assert scripts == ["../_static/mathjax/tex-mml-chtml.js"]
+    mathjax = plain / "_static" / "mathjax"
+    assert (mathjax / "tex-mml-chtml.js").stat().st_size > 500_000
+    fonts = {p.name for p in (mathjax / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff")}
+    assert {"MathJax_Main-Regular.woff", "MathJax_Math-Italic.woff"} <= fonts
+    assert (mathjax / "input" / "tex" / "extensions" / "color.js").is_file()  # autoload target
+
+
+def test_no_thebe_scripts_so_no_duplicate_thebe_declaration(plain, with_url):
+    for out in (plain, with_url):
+        for page in _pages(out):
+            html = page.read_text(encoding="utf-8")
+            assert html.count("THEBE_JS_URL") == 0, page
+            assert "sphinx-thebe.js" not in html and "text/x-thebe-config" not in html, page
+
+
+def test_pages_name_a_favicon_and_a_default_colour_mode(plain):
+    html = _html(plain, "book/index")
+    assert '<link rel="icon" href="../_static/favicon.svg"/>' in html
+    assert (plain / "_static" / "favicon.svg").is_file()
+    assert 'localStorage.getItem("mode") || "light"' in html
