@@ -90,6 +90,25 @@ class AuditContext:
         c = self._given["claims"]
         return load_claims() if c is None else c
 
+    @cached_property
+    def reconstructed(self) -> pd.DataFrame | None:
+        """:func:`blina.reconstructed.evaluate` of ``data/reconstructed_survival.csv``, or None.
+
+        ``None`` when the file does not exist (or ``reconstructed=False`` was given); a given
+        DataFrame is used as is.  Survival checks only *mention* these RECONSTRUCTED values.
+        """
+        given = self._given["reconstructed"]
+        if given is False:
+            return None
+        if given is not None:
+            return given
+        from blina.paths import data_dir
+        from blina.reconstructed import FILENAME, evaluate
+
+        if not (data_dir() / FILENAME).is_file():
+            return None
+        return evaluate()
+
     def reported(self, claim_id: str) -> str:
         """The ``reported`` field of one ledger row."""
         rows = self.claims.loc[self.claims.claim_id == claim_id, "reported"]
