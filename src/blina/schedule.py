@@ -236,7 +236,8 @@ def schedule_plot(full_dose_days: Sequence[int] = PAPER_FULL_DOSE_DAYS) -> Figur
                     label=name)
         total = float(cum[-1])
         ax_cum.annotate(f"{total:.0f} µg", (days[-1], total), xytext=(4, 0),
-                        textcoords="offset points", va="center", fontsize=_FONT - 1)
+                        textcoords="offset points", va="center", fontsize=_FONT - 1,
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
         dose = s["dose_ug_per_day"]
         n9, n28 = int((dose == LOW_DOSE_UG).sum()), int((dose == FULL_DOSE_UG).sum())
         rest = int((dose == 0).sum())
