@@ -57,6 +57,7 @@ EXEC_RE = re.compile(r"^(?P<path>\S+\.(?:md|ipynb)): Executing notebook", re.M)
 EXECUTED_RE = re.compile(r"^(?P<path>\S+\.(?:md|ipynb)): Executed notebook in (?P<s>[\d.]+) sec",
                          re.M)
 SPHINX_RE = re.compile(r"^book built in (?P<s>[\d.]+) s", re.M)
+HTML = Path("_build") / "html"
 SKIP_DIRS = {"_static", "_sources", "_images", "_downloads", "reports", "jupyter_execute"}
 
 results: list[tuple[str, bool, str]] = []
@@ -145,12 +146,16 @@ def render_only(source: Path) -> tuple[float, int]:
     subprocess.run([str(bindir / "jupyter-book"), "config", "sphinx", str(source)],
                    check=True, capture_output=True)
     out = source / "_build" / "render-only"
+    env = dict(os.environ)  # the book's own extension (scripts/bookext.py), as build_book does
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(source / "scripts"),
+                                                      env.get("PYTHONPATH", "")]))
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "sphinx", "-j", str(CORES), "-q", "-b", "html",
                            "-D", "nb_execution_mode=off", "-d", str(out / ".doctrees"),
                            str(source), str(out / "html")],
-                          cwd=source, capture_output=True, text=True)
+                          cwd=source, capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - t0
+    (source / "bench-render-only.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
     print(f"  {'render (no execution)':<22} {seconds:7.1f} s"
           f"{'' if proc.returncode == 0 else '  (BUILD FAILED)'}", flush=True)
     shutil.rmtree(out, ignore_errors=True)
@@ -247,15 +252,19 @@ def main(argv: list[str] | None = None) -> int:
     render, render_status = render_only(source)
     clean, clean_log, status = build(source, "clean build")
     if status:
-        print(clean_log[-1500:])
-        target("clean build", False, "the book does not build; no further figures")
-        return 1
-    again, again_log, status2 = build(source, "no-change rebuild")
+        print("  " + "\n  ".join(clean_log[-1500:].splitlines()[1:]))
+        if "Executing notebook failed" in clean_log or not (source / HTML / "index.html").is_file():
+            target("the book builds", False, "a chapter fails or no HTML: no further figures")
+            return 1
+        print("  (warnings only: the HTML exists, so the figures below are still measured)")
+    target("the book builds without warnings or errors", status == 0,
+           "ok" if status == 0 else f"see {source / 'bench-clean-build.log'}")
+    again, again_log, _ = build(source, "no-change rebuild")
     if not (source / touched).is_file():
         print(f"error: no chapter {touched}", file=sys.stderr)
         return 2
     touch_chapter(source / touched)
-    one, one_log, status3 = build(source, "one-chapter rebuild")
+    one, one_log, _ = build(source, "one-chapter rebuild")
 
     exec_times = {Path(m["path"]).resolve().relative_to(source).as_posix(): float(m["s"])
                   for m in EXECUTED_RE.finditer(clean_log)}
@@ -280,12 +289,12 @@ def main(argv: list[str] | None = None) -> int:
     target("clean build <= 1.5 x floor + render", clean <= limit,
            f"{clean:.1f} s vs 1.5 x {floor:.1f} + {render:.1f} = {limit:.1f} s"
            + ("" if render_status == 0 else " (render-only build failed)"))
-    target("no-change rebuild <= 10% of clean", status2 == 0 and again <= 0.10 * clean,
+    target("no-change rebuild <= 10% of clean", again <= 0.10 * clean,
            f"{again:.1f} s = {100 * again / clean:.0f}% of {clean:.1f} s; re-executed: "
            f"{executed(again_log, source) or 'none'}")
     re_run = executed(one_log, source)
     target("one-chapter rebuild re-executes only that chapter",
-           status3 == 0 and re_run == [touched],
+           re_run == [touched] and "Executing notebook failed" not in one_log,
            f"touched {touched}; re-executed {re_run or 'none'}; {one:.1f} s")
     slow = {c: t for c, t in exec_times.items() if t > 5.0}
     missing = [c for c in chapters if c not in exec_times]
