@@ -32,6 +32,7 @@ on it.
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
@@ -125,8 +126,17 @@ def group_facts(cohort: pd.DataFrame) -> dict[str, GroupFacts]:
                           ids(m & g["relapsed"])) for k, m in masks.items()}
 
 
+_FACTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _facts(ctx: AuditContext) -> dict[str, GroupFacts]:
-    return group_facts(ctx.cohort)
+    """:func:`group_facts` of ``ctx.cohort``, computed once per context (and cohort object)."""
+    cohort = ctx.cohort
+    hit = _FACTS.get(ctx)
+    if hit is None or hit[0] is not cohort:
+        hit = (cohort, group_facts(cohort))
+        _FACTS[ctx] = hit
+    return hit[1]
 
 
 # ---------------------------------------------------------------- the inverse Kaplan–Meier
@@ -334,6 +344,9 @@ def _os_all(ctx, cid):
     cap = max_estimate(s.facts.n, forced)
     rec = f"{s.recomputed()}; at most {_pct(cap, 2)}% with {forced} deaths"
     ks = sorted({len(q) for q in s.seqs})
+    if ks == [forced] and len(s.facts.deaths) >= forced:
+        return _consistent_count(ctx, cid, s, f" The subgroup figures place {forced} deaths "
+                                 f"before 24 months ({why}).")
     return _v(ctx, cid, "discrepant", rec,
               f"{s.intro()}, but Table 2's {len(s.facts.deaths)} deaths all fall before 24 "
               f"months ({why}), and with {forced} deaths among {s.facts.n} the estimate is at most "
@@ -372,6 +385,16 @@ def _consistent_count(ctx, cid, s: Solved, extra: str = "") -> Verdict:
         return _v(ctx, cid, "consistent", s.recomputed(),
                   f"{s.intro()}, as many as Table 2's {what} in the group "
                   f"({_who(s.events)}).{extra}")
+    # fewer events before the time point than in Table 2: the rest must come later, which
+    # needs that many patients still at risk after the last event (r_k − 1, or n if none)
+    late = [len(s.events) - len(q) for q in s.seqs]
+    room = [(q[-1] - 1 if q else s.facts.n) for q in s.seqs]
+    if s.seqs and all(0 < d <= r for d, r in zip(late, room, strict=True)):
+        k = " or ".join(str(x) for x in sorted(set(late)))
+        return _v(ctx, cid, "consistent", s.recomputed(),
+                  f"{s.intro()}, fewer than Table 2's {what} in the group "
+                  f"({_who(s.events)}), so {k} of them must fall after {s.fig.at} months, "
+                  f"which the numbers still at risk allow.{extra}")
     return _v(ctx, cid, "discrepant", s.recomputed(),
               f"{s.intro()}, but Table 2 has {what} in the group "
               f"({_who(s.events)}).{extra}")
@@ -401,6 +424,8 @@ def _pfs_censor_conflict(ctx, cid, stem: str, os_stem: str) -> Verdict:
     k = len(seq)
     cens_pfs = n - (k - 1) - seq[-1]
     cens_os = n - (len(oseq) - 1) - oseq[-1]
+    if k != len(oseq) or len(oseq) != len(o.facts.deaths) or cens_pfs <= cens_os:
+        return _consistent_count(ctx, cid, s)
     later = tuple(p for p in s.facts.relapses if p not in s.facts.deaths)
     return _v(
         ctx, cid, "discrepant", f"{s.recomputed()}; OS {seq_str(oseq)}",
