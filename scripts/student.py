@@ -266,6 +266,8 @@ def copy_stripped(source: Path, dest: Path) -> tuple[list[Path], set[str]]:
     dest.mkdir(parents=True, exist_ok=True)
     config = yaml.safe_load((source / "_config.yml").read_text(encoding="utf-8"))
     config["title"] = f"{config.get('title', 'Book')} (student edition)"
+    # no launch buttons: Binder would open the repository's chapters, solutions included
+    config.setdefault("repository", {})["url"] = ""
     (dest / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     for name in ("_toc.yml", "references.bib"):
         if (source / name).exists():
@@ -322,8 +324,9 @@ def build_student(source: Path = ROOT, out: Path | None = None, jobs: int = 1) -
         shutil.rmtree(out / "html")
     status = _load_build()(out / "src", out / "html", jobs, doctrees=out / ".doctrees")
     if status:
-        print("STUDENT EDITION FAILED: the stripped book does not build (a reference to a "
-              "removed solution?)", file=sys.stderr)
+        print("STUDENT EDITION FAILED: the stripped copy does not build (errors above). If "
+              "`make book` passes, a page refers to something inside a removed solution.",
+              file=sys.stderr)
         return status
 
     print(f"[3/5] writing the chapters as notebooks into {out / 'notebooks'}", flush=True)

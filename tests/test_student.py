@@ -24,6 +24,7 @@ from pathlib import Path
 
 import jupytext
 import pytest
+import yaml
 from booktools import ROOT, executable_chapters
 
 
@@ -121,8 +122,10 @@ def _texts(out: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def edition(tmp_path_factory):
     src = tmp_path_factory.mktemp("book")
-    for name in ("_config.yml", "references.bib"):
-        shutil.copy(ROOT / name, src / name)
+    shutil.copy(ROOT / "references.bib", src / "references.bib")
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    config["repository"]["url"] = "https://github.com/example-org/blina-book"  # Binder on
+    (src / "_config.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     (src / "_toc.yml").write_text("format: jb-book\nroot: book/index\n"
                                   "chapters:\n  - file: book/drills\n", encoding="utf-8")
     (src / "book").mkdir()
@@ -177,6 +180,14 @@ def test_notebooks_have_the_kept_cells_and_no_outputs(edition):
     assert notebook["metadata"]["kernelspec"]["name"] == "python3"
 
 
+def test_no_launch_button_but_an_ipynb_download_in_the_student_html(edition):
+    out, _ = edition
+    page = (out / "html" / "book" / "drills.html").read_text(encoding="utf-8")
+    assert "/v2/gh/" not in page and "mybinder" not in page  # it would open the solutions
+    assert 'href="../_sources/book/drills.ipynb"' in page
+    assert (out / "html" / "_sources" / "book" / "drills.ipynb").is_file()
+
+
 def test_the_source_chapter_is_untouched_and_the_title_says_student_edition(edition):
     out, unchanged = edition
     assert unchanged
@@ -191,10 +202,12 @@ EXERCISE = re.compile(r"^````\{exercise\}.*?^````\n", re.S | re.M)
 
 
 def _chapters_with_solutions():
+    """Notebook chapters with gated solutions: those in the TOC, then drafts not yet in it."""
     found = [p for p in executable_chapters() if "{solution-start}" in p.read_text()]
-    others = [p for p in sorted((ROOT / "book").glob("*.md"))
-              if p not in found and "{solution-start}" in p.read_text()]
-    return found + others
+    drafts = [p for p in sorted((ROOT / "book").glob("*.md")) if p not in found
+              and p.read_text().startswith("---\njupytext:")
+              and "{solution-start}" in p.read_text()]
+    return found + drafts
 
 
 @pytest.mark.parametrize("path", _chapters_with_solutions(), ids=lambda p: p.name)
