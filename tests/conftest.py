@@ -24,6 +24,7 @@ import importlib.util
 import os
 import shutil
 import threading
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -75,8 +76,11 @@ def book_html(tmp_path_factory) -> Path:
         return out
     out = tmp_path_factory.mktemp("browser-book") / "html"
     status = _load_build()(ROOT, out, max(1, min(2, os.cpu_count() or 1)))
-    if status:
+    if status and not (out / "index.html").is_file():
         pytest.fail("the book does not build (see tests/test_book.py and the output above)")
+    if status:  # warnings only (-W): tests/test_book.py fails on them; the pages still exist
+        warnings.warn("the book built with warnings or errors; browser-testing its pages anyway",
+                      stacklevel=1)
     return out
 
 
@@ -149,7 +153,8 @@ COLLECT_JS = """async () => {
 AXE_RUN_JS = """async () => {
   const result = await axe.run(document, {resultTypes: ['violations']});
   return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
+    nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ')),
+    fix: (v.nodes[0]?.failureSummary || '').split('\n').slice(1).join('; ').trim()}));
 }"""
 
 

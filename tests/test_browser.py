@@ -158,5 +158,6 @@ def test_no_serious_or_critical_accessibility_violations(visit, book_pages):
         for v in visit(page).axe or []:
             if v["impact"] in ("serious", "critical"):
                 problems.setdefault(page, []).append(
-                    f"[{v['impact']}] {v['id']}: {v['help']} at {', '.join(v['nodes'])}")
+                    f"[{v['impact']}] {v['id']}: {v['help']} at {', '.join(v['nodes'])}"
+                    f" (fix: {v.get('fix') or '?'})")
     assert not problems, _report(problems, "axe-core serious/critical violations")
