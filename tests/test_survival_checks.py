@@ -165,6 +165,21 @@ def test_follow_up_claims(verdicts):
     assert rng.status == "consistent" and "39.9 months" in rng.explanation
 
 
+def test_plateau_end_window():
+    # OS median 10.5 = (t_os + L)/2, PFS 7.4 = (t_pfs + L)/2, 0 <= t_pfs <= t_os <= min(L, 12)
+    assert sc.plateau_end_window(10.5, 7.4) == pytest.approx((10.5, 14.8))
+    assert sc.plateau_end_window(20.0, 7.4) is None  # t_os <= 12 would need L >= 28 > 14.8
+    assert sc.plateau_end_window(7.4, 10.5) is None  # PFS median above the OS median
+
+
+@pytest.mark.parametrize("cid", ["res-3.4-os-nofurther-median", "res-3.4-pfs-nofurther-median"])
+def test_no_further_medians_share_a_plateau(verdicts, cid):
+    v = verdicts[cid]
+    assert v.status == "consistent"
+    assert "(6, 5, 4)" in v.explanation and "[10.5, 14.8]" in v.explanation
+    assert "16.0 months" in v.explanation
+
+
 # ---------------------------------------------------------------- discrepant, with numbers
 @pytest.mark.parametrize("cid", ["res-3.4-os2y-all-est", "res-3.4-os2y-all-ci", "abs-os2y-all"])
 def test_all_patient_os_is_impossible(verdicts, cid):

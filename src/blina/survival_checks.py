@@ -44,12 +44,13 @@ from blina.groups import add_groups
 from blina.inverse_km import km_estimate_and_ci, km_risk_sets, max_estimate
 from blina.numbers import decimals_of, fmt, parse_numbers, shown_as, shown_as_double
 
-__all__ = ["CHECKS", "ROUNDING", "ROUNDING_EVIDENCE", "GroupFacts", "group_facts", "solve",
-           "seq_str"]
+__all__ = ["CHECKS", "FIGURES", "ROUNDING", "ROUNDING_EVIDENCE", "GroupFacts", "group_facts",
+           "plateau_end_window", "seq_str", "solve"]
 
 #: the rounding model of the paper's survival figures (see the module docstring)
 ROUNDING = "double"
-#: printed value -> exact value it comes from, for the figures only double rounding explains
+#: printed value -> (risk sets, which number) it comes from, for the figures only double
+#: rounding explains (e.g. "11.10" is the lower limit of (6, 5, 4), 11.0948)
 ROUNDING_EVIDENCE = {
     "82.62": ((29, 28, 27, 26, 24), "estimate"),
     "57.79": ((30, 29, 28, 25, 22, 20), "lower"),
@@ -686,6 +687,23 @@ def _median_pfs_further(ctx, cid):
     return _median_undefined(ctx, cid, "pfs2y-further")
 
 
+def plateau_end_window(os_median: float, pfs_median: float, last_death: float = 12.0
+                       ) -> tuple[float, float] | None:
+    """Feasible end ``L`` of the 50% plateaus behind two Prism medians of the same group.
+
+    When OS and PFS both sit at exactly 50% after their last event and the event-free patients
+    are censored at their last follow-up for both (section 2.4), both plateaus end at the same
+    ``L`` and Prism's medians are ``(t_os + L)/2`` and ``(t_pfs + L)/2`` (Machin et al. 2006;
+    :func:`blina.survival.median_survival`).  With ``0 ≤ t_pfs ≤ t_os ≤ min(L, last_death)``:
+    ``L = 2·os − t_os ∈ [max(os, 2·os − last_death), 2·pfs]``.  ``None`` if empty.
+    """
+    lo = max(os_median, 2 * os_median - last_death)
+    hi = 2 * pfs_median
+    if pfs_median > os_median:  # t_pfs <= t_os  <=>  pfs <= os
+        return None
+    return (lo, hi) if lo <= hi else None
+
+
 def _nofurther_median(ctx, cid, stem: str) -> Verdict:
     s = _solved(ctx, stem, use_upper=stem != "os2y-nofurther")
     seq = s.unique
@@ -694,14 +712,32 @@ def _nofurther_median(ctx, cid, stem: str) -> Verdict:
         return _v(ctx, cid, "unverifiable", "—", "The 2-year figure does not fix the risk sets.")
     at24 = km_estimate_and_ci(seq)[0]
     survivors = tuple(p for p in s.facts.patients if p not in s.events)
-    ok = at24 == Fraction(1, 2)
-    return _v(ctx, cid, "consistent" if ok else "discrepant",
-              f"curve at exactly {_pct(at24, 2)}% after event {len(seq)}",
-              f"The risk sets {seq_str(seq)} put the curve at exactly {_pct(at24, 2)}% after the "
-              f"last of Table 2's {len(seq)} events ({_who(s.events)}), with {_who(survivors)} "
-              f"alive and event-free, so a median exists (GraphPad Prism: the midpoint of the 50% "
-              f"plateau; lifelines: the time of the last event); {printed} months is feasible "
-              "but needs the unpublished times.")
+    if at24 != Fraction(1, 2):
+        rest = len(s.events) - len(seq)
+        status = "discrepant" if at24 > Fraction(1, 2) and rest == 0 else "consistent"
+        return _v(ctx, cid, status, f"{_pct(at24, 2)}% at 24 months",
+                  f"The risk sets {seq_str(seq)} leave {_pct(at24, 2)}% at 24 months with "
+                  f"{rest} of Table 2's events to come, so a median of {printed} months is "
+                  f"{'impossible' if status == 'discrepant' else 'feasible'}.")
+    os_med = float(ctx.reported(_ID + "os-nofurther-median"))
+    pfs_med = float(ctx.reported(_ID + "pfs-nofurther-median"))
+    window = plateau_end_window(os_med, pfs_med)
+    admin = _months_between(ENROLMENT[1], "2024-04-30")
+    head = (f"The risk sets {seq_str(seq)} put the curve at exactly {_pct(at24, 2)}% after the "
+            f"last of Table 2's {len(seq)} events ({_who(s.events)}), with {_who(survivors)} "
+            "event-free, so a median exists (Prism: midpoint of the 50% plateau; lifelines: "
+            "the time of the last event)")
+    if window is None:
+        return _v(ctx, cid, "discrepant", "no common plateau end",
+                  f"{head}, but Prism's OS median {os_med:g} and PFS median {pfs_med:g} cannot "
+                  f"share the plateau end that the last follow-up of {_who(survivors)} fixes.")
+    lo, hi = window
+    return _v(ctx, cid, "consistent", f"plateau end L in [{lo:g}, {hi:g}] months",
+              f"{head}; Prism's OS median {os_med:g} and PFS median {pfs_med:g} share the plateau "
+              f"end L (last follow-up of {_who(survivors)}), and deaths within 1 year give L in "
+              f"[{lo:g}, {hi:g}] months — feasible, though shorter than the {fmt(admin, 1)} "
+              "months anyone enrolled by 2022-12-31 had at the cut-off, so those patients left "
+              "follow-up early; the times are not published.")
 
 
 @_check(_ID + "os-nofurther-median")
