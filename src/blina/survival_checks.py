@@ -22,11 +22,24 @@ rounding finds nothing.
 Statuses (:mod:`blina.audit`): ``consistent`` when the only risk-set sequences agree with Table 2
 and the other figures; ``discrepant`` when no sequence exists or every sequence contradicts
 Table 2 or another printed figure (the explanation names it); ``unverifiable`` when the claim
-needs times the paper does not print (most p-values and the follow-up median).  Where the
-wording has two readings, the verdict is for the natural one and the explanation names the
-other.  When ``data/reconstructed_survival.csv`` exists, the explanation also quotes the value
-on that RECONSTRUCTED dataset (:func:`blina.reconstructed.evaluate`); the verdicts never depend
-on it.
+needs times the paper does not print (four p-values and the "significantly better"
+statements).  Where the wording has two readings, the verdict is for the natural one and the
+explanation names the other.
+
+Main findings.  The all-patient 2-year OS 82.62% (63.14–92.37) fits only 5 deaths before 24
+months, but the subgroup figures force all 6 deaths of Table 2 before then, which caps the
+estimate at 24/30 = 80%.  The no-further OS interval's upper limit 95.72 is the further group's,
+copied (the risk sets (6, 5, 4) give 80.37, as printed for PFS).  "100% vs. 95.46%" and "100% vs.
+94.74%" are swapped between the groups with and without further treatment (95.46 = 21/22,
+94.74 = 18/19; three patients cannot give either).  The responder and further-treatment PFS
+figures need patients censored before the first relapse whom the OS figures show still
+followed; they fit only if the four relapsed patients who received further treatment were
+censored at relapse instead of counted as events (section 2.4).
+
+When ``data/reconstructed_survival.csv`` exists, the explanation also quotes the value on that
+RECONSTRUCTED dataset (:func:`blina.reconstructed.evaluate`).  Kaplan–Meier verdicts never
+depend on it; a p-value (or "significantly") that it meets is shown feasible and becomes
+``consistent``, else it stays ``unverifiable``.
 """
 
 from __future__ import annotations
@@ -346,8 +359,8 @@ def _os_all(ctx, cid):
     rec = f"{s.recomputed()}; at most {_pct(cap, 2)}% with {forced} deaths"
     ks = sorted({len(q) for q in s.seqs})
     if ks == [forced] and len(s.facts.deaths) >= forced:
-        return _consistent_count(ctx, cid, s, f" The subgroup figures place {forced} deaths "
-                                 f"before 24 months ({why}).")
+        return _consistent_count(ctx, cid, s, f"; the subgroup figures place {forced} deaths "
+                                 f"before 24 months ({why})")
     return _v(ctx, cid, "discrepant", rec,
               f"{s.intro()}, but Table 2's {len(s.facts.deaths)} deaths all fall before 24 "
               f"months ({why}), and with {forced} deaths among {s.facts.n} the estimate is at most "
@@ -385,7 +398,7 @@ def _consistent_count(ctx, cid, s: Solved, extra: str = "") -> Verdict:
     if s.seqs and ks == {len(s.events)}:
         return _v(ctx, cid, "consistent", s.recomputed(),
                   f"{s.intro()}, as many as Table 2's {what} in the group "
-                  f"({_who(s.events)}).{extra}")
+                  f"({_who(s.events)}){extra}.")
     # fewer events before the time point than in Table 2: the rest must come later, which
     # needs that many patients still at risk after the last event (r_k − 1, or n if none)
     late = [len(s.events) - len(q) for q in s.seqs]
@@ -395,16 +408,16 @@ def _consistent_count(ctx, cid, s: Solved, extra: str = "") -> Verdict:
         return _v(ctx, cid, "consistent", s.recomputed(),
                   f"{s.intro()}, fewer than Table 2's {what} in the group "
                   f"({_who(s.events)}), so {k} of them must fall after {s.fig.at} months, "
-                  f"which the numbers still at risk allow.{extra}")
+                  f"which the numbers still at risk allow{extra}.")
     return _v(ctx, cid, "discrepant", s.recomputed(),
               f"{s.intro()}, but Table 2 has {what} in the group "
-              f"({_who(s.events)}).{extra}")
+              f"({_who(s.events)}){extra}.")
 
 
 @_check(_ID + "os2y-resp-est", _ID + "os2y-resp-ci")
 def _os_resp(ctx, cid):
     return _consistent_count(ctx, cid, _solved(ctx, "os2y-resp"),
-                             " Nobody was censored before that death (25 at risk).")
+                             "; nobody was censored before that death")
 
 
 def _pfs_censor_conflict(ctx, cid, stem: str, os_stem: str) -> Verdict:
@@ -517,8 +530,8 @@ def _os_nofurther_est(ctx, cid):
     if full.seqs:
         return _consistent_count(ctx, cid, full)
     return _consistent_count(
-        ctx, cid, s, f" The printed upper limit {full.up} is left out: no sequence gives it "
-        "(see the CI claim).")
+        ctx, cid, s, f"; the printed upper limit {full.up} is left out, as no sequence gives it "
+        "(see the CI claim)")
 
 
 @_check(_ID + "os2y-nofurther-ci")
