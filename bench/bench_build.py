@@ -173,6 +173,22 @@ def touch_chapter(path: Path) -> None:
         fh.write(f"\n```{{code-cell}} ipython3\n# bench: touched at {time.time()}\n```\n")
 
 
+def chapter_times(log: str, source: Path, chapters: list[str],
+                  beyond_render: float | None) -> dict[str, float]:
+    """Print and return myst-nb's execution time per chapter, read from a build log."""
+    times = {Path(m["path"]).resolve().relative_to(source).as_posix(): float(m["s"])
+             for m in EXECUTED_RE.finditer(log)}
+    print("\nchapter execution times (clean build, myst-nb)")
+    for chapter in chapters:
+        t = times.get(chapter)
+        print(f"  {chapter:<40} {'not executed' if t is None else f'{t:6.2f} s'}")
+    if beyond_render and beyond_render > 0:
+        total = sum(times.values())
+        print(f"  sum {total:.1f} s over {beyond_render:.1f} s of clean build beyond rendering: "
+              f"{total / beyond_render:.2f} chapters executing at once")
+    return times
+
+
 # ---------------------------------------------------------------------------------------------
 # page weights
 
@@ -244,75 +260,71 @@ def main(argv: list[str] | None = None) -> int:
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-build-"))
     work.mkdir(parents=True, exist_ok=True)
-    if (work / "book-copy").exists():
-        print(f"error: {work / 'book-copy'} already exists", file=sys.stderr)
-        return 2
-    source = copy_repo(origin, work / "book-copy")
-    print(f"\nbuilds of a copy of the repository in {source}")
-    render, render_status = render_only(source)
-    clean, clean_log, status = build(source, "clean build")
-    if status:
-        print("  " + "\n  ".join(clean_log[-1500:].splitlines()[1:]))
-        if "Executing notebook failed" in clean_log or not (source / HTML / "index.html").is_file():
-            target("the book builds", False, "a chapter fails or no HTML: no further figures")
-            return 1
-        print("  (warnings only: the HTML exists, so the figures below are still measured)")
-    target("the book builds without warnings or errors", status == 0,
-           "ok" if status == 0 else f"see {source / 'bench-clean-build.log'}")
-    again, again_log, _ = build(source, "no-change rebuild")
-    if not (source / touched).is_file():
-        print(f"error: no chapter {touched}", file=sys.stderr)
-        return 2
-    touch_chapter(source / touched)
-    one, one_log, _ = build(source, "one-chapter rebuild")
+    try:
+        if (work / "book-copy").exists():
+            print(f"error: {work / 'book-copy'} already exists", file=sys.stderr)
+            return 2
+        source = copy_repo(origin, work / "book-copy")
+        print(f"\nbuilds of a copy of the repository in {source}")
+        render, render_status = render_only(source)
+        clean, clean_log, status = build(source, "clean build")
+        if status:
+            print("  " + "\n  ".join(clean_log[-1500:].splitlines()[1:]))
+            no_html = not (source / HTML / "index.html").is_file()
+            if "Executing notebook failed" in clean_log or no_html:
+                chapter_times(clean_log, source, chapters, None)
+                target("the book builds", False, "a chapter fails or no HTML: no further figures")
+                return 1
+            print("  (warnings only: the HTML exists, so the figures below are still measured)")
+        target("the book builds without warnings or errors", status == 0,
+               "ok" if status == 0 else f"see {source / 'bench-clean-build.log'}")
+        again, again_log, _ = build(source, "no-change rebuild")
+        if not (source / touched).is_file():
+            print(f"error: no chapter {touched}", file=sys.stderr)
+            return 2
+        touch_chapter(source / touched)
+        one, one_log, _ = build(source, "one-chapter rebuild")
 
-    exec_times = {Path(m["path"]).resolve().relative_to(source).as_posix(): float(m["s"])
-                  for m in EXECUTED_RE.finditer(clean_log)}
-    print("\nchapter execution times (clean build, myst-nb)")
-    for chapter in chapters:
-        t = exec_times.get(chapter)
-        print(f"  {chapter:<40} {'not executed' if t is None else f'{t:6.2f} s'}")
-    total_exec = sum(exec_times.values())
-    if clean > render:
-        print(f"  sum {total_exec:.1f} s over {clean - render:.1f} s of clean build beyond "
-              f"rendering: {total_exec / (clean - render):.2f} chapters executing at once")
+        exec_times = chapter_times(clean_log, source, chapters, clean - render)
 
-    print("\npage weights (HTML + its images)")
-    rows, shared = page_weights(source / "_build" / "html")
-    for page, html_bytes, img_bytes in rows:
-        print(f"  {page:<40} {(html_bytes + img_bytes) / MB:6.3f} MB "
-              f"(html {html_bytes / MB:.3f} + images {img_bytes / MB:.3f})")
-    print(f"  theme CSS/JS shared by every page (cached by the browser): {shared / MB:.3f} MB")
+        print("\npage weights (HTML + its images)")
+        rows, shared = page_weights(source / "_build" / "html")
+        for page, html_bytes, img_bytes in rows:
+            print(f"  {page:<40} {(html_bytes + img_bytes) / MB:6.3f} MB "
+                  f"(html {html_bytes / MB:.3f} + images {img_bytes / MB:.3f})")
+        print(f"  theme CSS/JS shared by every page (cached by the browser): {shared / MB:.3f} MB")
 
-    print("\ntargets")
-    limit = 1.5 * floor + render
-    target("clean build <= 1.5 x floor + render", clean <= limit,
-           f"{clean:.1f} s vs 1.5 x {floor:.1f} + {render:.1f} = {limit:.1f} s"
-           + ("" if render_status == 0 else " (render-only build failed)"))
-    target("no-change rebuild <= 10% of clean", again <= 0.10 * clean,
-           f"{again:.1f} s = {100 * again / clean:.0f}% of {clean:.1f} s; re-executed: "
-           f"{executed(again_log, source) or 'none'}")
-    re_run = executed(one_log, source)
-    target("one-chapter rebuild re-executes only that chapter",
-           re_run == [touched] and "Executing notebook failed" not in one_log,
-           f"touched {touched}; re-executed {re_run or 'none'}; {one:.1f} s")
-    slow = {c: t for c, t in exec_times.items() if t > 5.0}
-    missing = [c for c in chapters if c not in exec_times]
-    target("every chapter executes in <= 5 s", not slow and not missing,
-           f"max {max(exec_times.values(), default=0):.2f} s"
-           + (f"; over 5 s: {slow}" if slow else "")
-           + (f"; no execution time for {missing}" if missing else ""))
-    heavy = {p: round((h + i) / MB, 3) for p, h, i in rows if h + i > 1.5 * MB}
-    target("every page <= 1.5 MB with its images", not heavy,
-           f"max {max((h + i for _, h, i in rows), default=0) / MB:.3f} MB over {len(rows)} pages"
-           + (f"; over: {heavy}" if heavy else ""))
+        print("\ntargets")
+        limit = 1.5 * floor + render
+        target("clean build <= 1.5 x floor + render", clean <= limit,
+               f"{clean:.1f} s vs 1.5 x {floor:.1f} + {render:.1f} = {limit:.1f} s"
+               + ("" if render_status == 0 else " (render-only build failed)"))
+        target("no-change rebuild <= 10% of clean", again <= 0.10 * clean,
+               f"{again:.1f} s = {100 * again / clean:.0f}% of {clean:.1f} s; re-executed: "
+               f"{executed(again_log, source) or 'none'}")
+        re_run = executed(one_log, source)
+        target("one-chapter rebuild re-executes only that chapter",
+               re_run == [touched] and "Executing notebook failed" not in one_log,
+               f"touched {touched}; re-executed {re_run or 'none'}; {one:.1f} s")
+        slow = {c: t for c, t in exec_times.items() if t > 5.0}
+        missing = [c for c in chapters if c not in exec_times]
+        target("every chapter executes in <= 5 s", not slow and not missing,
+               f"max {max(exec_times.values(), default=0):.2f} s"
+               + (f"; over 5 s: {slow}" if slow else "")
+               + (f"; no execution time for {missing}" if missing else ""))
+        heavy = {p: round((h + i) / MB, 3) for p, h, i in rows if h + i > 1.5 * MB}
+        target("every page <= 1.5 MB with its images", not heavy,
+               f"max {max((h + i for _, h, i in rows), default=0) / MB:.3f} MB "
+               f"over {len(rows)} pages"
+               + (f"; over: {heavy}" if heavy else ""))
 
-    if not args.keep:
-        shutil.rmtree(work, ignore_errors=True)
-    failed = [name for name, ok, _ in results if not ok]
-    print(f"\n{len(results) - len(failed)} of {len(results)} build targets met"
-          + (f"; FAILED: {', '.join(failed)}" if failed else ""))
-    return 1 if failed else 0
+        failed = [name for name, ok, _ in results if not ok]
+        print(f"\n{len(results) - len(failed)} of {len(results)} build targets met"
+              + (f"; FAILED: {', '.join(failed)}" if failed else ""))
+        return 1 if failed else 0
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
