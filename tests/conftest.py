@@ -134,6 +134,8 @@ class PageReport:
     images: list[dict] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
+    math: int = 0  # elements holding TeX (Sphinx's .math spans and divs)
+    typeset: int = 0  # MathJax-rendered formulas
     axe: list[dict] | None = None
 
 
@@ -141,7 +143,10 @@ COLLECT_JS = """async () => {
   const imgs = [...document.images];
   for (const img of imgs) { img.loading = 'eager'; }
   await Promise.all(imgs.map(img => img.decode().catch(() => null)));
+  if (window.MathJax?.startup?.promise) { await window.MathJax.startup.promise; }
   return {
+    math: document.querySelectorAll('.math').length,
+    typeset: document.querySelectorAll('.math mjx-container, mjx-container.MathJax').length,
     images: imgs.map(img => ({src: img.currentSrc || img.src, alt: img.getAttribute('alt'),
                               naturalWidth: img.naturalWidth,
                               hidden: img.getAttribute('aria-hidden') === 'true'})),
@@ -154,7 +159,7 @@ AXE_RUN_JS = """async () => {
   const result = await axe.run(document, {resultTypes: ['violations']});
   return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ')),
-    fix: (v.nodes[0]?.failureSummary || '').split('\n').slice(1).join('; ').trim()}));
+    fix: (v.nodes[0]?.failureSummary || '').split('\\n').slice(1).join('; ').trim()}));
 }"""
 
 
@@ -181,6 +186,7 @@ def visit(browser, book_server):
             page.wait_for_load_state("networkidle")
             found = page.evaluate(COLLECT_JS)
             report.images, report.links = found["images"], found["links"]
+            report.math, report.typeset = found["math"], found["typeset"]
             report.ids = {i for i in found["ids"] if i}
             if AXE_JS.is_file():
                 page.add_script_tag(path=str(AXE_JS))

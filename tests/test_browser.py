@@ -46,6 +46,13 @@ def test_every_request_succeeds(visit, book_pages):
     assert not problems, _report(problems, "failed requests")
 
 
+def test_math_is_typeset_by_the_books_own_mathjax(visit, book_pages):
+    """Every TeX formula is rendered (MathJax served from the book, not a CDN)."""
+    problems = {p: [f"{visit(p).typeset} of {visit(p).math} formulas rendered by MathJax"]
+                for p in book_pages if visit(p).typeset < visit(p).math}
+    assert not problems, _report(problems, "math left as raw TeX")
+
+
 def test_every_image_decodes_and_has_alt_text(visit, book_pages):
     problems: dict[str, list[str]] = {}
     for page in book_pages:
