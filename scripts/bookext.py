@@ -5,8 +5,8 @@ Loaded through ``sphinx.extra_extensions: [bookext]`` in ``_config.yml``;
 
 1. **MathJax from the book, not a CDN.**  Sphinx's default ``mathjax_path`` is a jsDelivr URL, so
    math fails offline.  The MathJax 3.2.2 files come from the PyPI package
-   ``sphinx-mathjax-offline`` (pinned in environment.yml; MathJax is Apache-2.0); after a
-   successful build the parts a page can load (``tex-mml-chtml.js``, the CHTML woff-v2 fonts, the
+   ``sphinx-mathjax-offline`` (pinned in environment.yml; MathJax is Apache-2.0); when the
+   builder starts, the parts a page can load (``tex-mml-chtml.js``, the CHTML woff-v2 fonts, the
    TeX extensions that ``autoload`` may fetch, the menu and accessibility components) are copied
    to ``_static/mathjax/`` and ``mathjax_path`` points there.
 2. **No thebe unless asked for.**  Jupyter Book always loads ``sphinx_thebe``, whose
@@ -25,15 +25,20 @@ Loaded through ``sphinx.extra_extensions: [bookext]`` in ``_config.yml``;
    not request a missing ``/favicon.ico`` (a 404 in the console of every page).
 5. **Every notebook chapter offers an ``.ipynb`` download.**  sphinx-book-theme copies the
    executed notebook to ``_sources/`` only when a launch provider is configured; this extension
-   does it for every notebook page, so the download button offers ``.ipynb`` either way.
+   does it for every notebook page, so the download button offers ``.ipynb`` either way, with
+   the outputs merged from the execution cache (see :func:`_ipynb_write`).
+6. **Parallel builds pass ``-W``**: two extensions Jupyter Book loads are declared parallel-safe
+   (see :data:`PARALLEL_SAFE`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import shutil
 from pathlib import Path
 
+import nbformat
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
@@ -86,6 +91,29 @@ def _configure(app: Sphinx, config) -> None:
     options["launch_buttons"] = launch
 
 
+#: extensions Jupyter Book loads that do not declare parallel safety, and why they are safe
+PARALLEL_SAFE = {
+    # only replaces TocTreeCollector.assign_section_numbers, which runs in the main process
+    # after the parallel read (loaded by sphinx-external-toc whatever use_multitoc_numbering says)
+    "sphinx_multitoc_numbering",
+    # its transforms and events act only for the LaTeX builder; for HTML they return at once
+    "sphinx_jupyterbook_latex",
+}
+
+
+def _declare_parallel_safe(app: Sphinx, config) -> None:
+    """config-inited: declare :data:`PARALLEL_SAFE` parallel-safe.
+
+    Undeclared, ``sphinx-build -j 2`` on more than five pages warns "the ... extension does not
+    declare if it is safe for parallel reading" and ``-W`` fails the whole build.
+    """
+    for name in PARALLEL_SAFE:
+        extension = app.extensions.get(name)
+        if extension is not None:
+            extension.parallel_read_safe = True
+            extension.parallel_write_safe = True
+
+
 def _drop_thebe(app: Sphinx) -> None:
     """builder-inited: disconnect sphinx-thebe's script and doctree handlers unless thebe is on."""
     launch = app.config.html_theme_options.get("launch_buttons") or {}
@@ -97,28 +125,57 @@ def _drop_thebe(app: Sphinx) -> None:
                 app.disconnect(listener.id)
 
 
-def _ipynb_download(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    """html-page-context: serve the executed notebook as ``_sources/<page>.ipynb``."""
+def _executed_notebook(app: Sphinx, pagename: str, context) -> Path | None:
+    """``jupyter_execute/<page>.ipynb`` for a notebook page written in MyST Markdown."""
     metadata = app.env.metadata.get(pagename, {})
     if "kernelspec" not in metadata or not str(context.get("sourcename", "")).endswith(".md"):
-        return
+        return None
     executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
-    if not executed.is_file():
+    return executed if executed.is_file() else None
+
+
+def _ipynb_download(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """html-page-context (before the theme's buttons): offer ``_sources/<page>.ipynb``."""
+    if _executed_notebook(app, pagename, context) is not None:
+        context["ipynb_source"] = f"{pagename}.ipynb"
+
+
+def _ipynb_write(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """html-page-context (after the theme, which may copy the file too): write the notebook.
+
+    myst-nb 1.4 writes ``jupyter_execute/<page>.ipynb`` *without outputs* when the page is
+    re-read from the execution cache (it merges the outputs into a copy that it then drops),
+    so the outputs are merged here from the same cache.
+    """
+    executed = _executed_notebook(app, pagename, context)
+    if executed is None:
         return
+    notebook = nbformat.read(executed, as_version=4)
+    config = app.env.mystnb_config
+    if config.execution_mode == "cache":
+        from jupyter_cache import get_cache
+
+        cache = Path(config.execution_cache_path)
+        cache = cache if cache.is_absolute() else Path(app.srcdir) / cache
+        with contextlib.suppress(KeyError):
+            _, notebook = get_cache(str(cache)).merge_match_into_notebook(notebook)
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(executed, target)
-    context["ipynb_source"] = f"{pagename}.ipynb"
+    nbformat.write(notebook, target)
 
 
-def _finished(app: Sphinx, exc) -> None:
-    if exc is None and app.builder.format == "html":
+def _copy_mathjax_early(app: Sphinx) -> None:
+    """builder-inited: copy MathJax before pages are written, so their script tag gets the
+    file's checksum (``?v=...``) on every build, not only on rebuilds."""
+    if app.builder.format == "html":
         copy_mathjax(Path(app.outdir))
 
 
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _configure, priority=900)
+    app.connect("config-inited", _declare_parallel_safe)
     app.connect("builder-inited", _drop_thebe)
     app.connect("html-page-context", _ipynb_download, priority=500)
-    app.connect("build-finished", _finished)
+    app.connect("html-page-context", _ipynb_write, priority=900)
+    app.connect("builder-inited", _copy_mathjax_early)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
