@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -185,3 +188,18 @@ def test_pages_name_a_favicon_and_a_default_colour_mode(plain):
     assert '<link rel="icon" href="../_static/favicon.svg"/>' in html
     assert (plain / "_static" / "favicon.svg").is_file()
     assert 'localStorage.getItem("mode") || "light"' in html
+
+
+# ---------------------------------------------------------------- Binder
+
+def test_binder_opens_markdown_chapters_as_notebooks(tmp_path):
+    """repo2docker runs ./postBuild; it must make .md (MyST) files open as Jupytext notebooks."""
+    post_build = ROOT / "postBuild"
+    assert post_build.is_file() and os.access(post_build, os.X_OK)
+    assert not (ROOT / "binder").exists(), "a binder/ folder would make Binder ignore the root"
+    env = {"HOME": str(tmp_path), "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"}
+    subprocess.run(["bash", str(post_build)], env=env, check=True, capture_output=True)
+    overrides = tmp_path / ".jupyter" / "labconfig" / "default_setting_overrides.json"
+    viewers = json.loads(overrides.read_text())["@jupyterlab/docmanager-extension:plugin"]
+    assert viewers["defaultViewers"] == {"markdown": "Jupytext Notebook",
+                                         "myst": "Jupytext Notebook"}
