@@ -271,26 +271,43 @@ def toc_entries(toc: Path) -> list[str]:
     return [str(Path(f).with_suffix("")) for f in found]
 
 
+IGNORED = {"_build", ".ipynb_checkpoints", "__pycache__"}
+
+
+def _sync(dest: Path, files: dict[Path, bytes], managed: list[Path]) -> None:
+    """Make ``dest`` hold ``files`` (relative path -> content), rewriting only what changed,
+    so that Sphinx re-reads only changed pages; delete other files under ``managed`` folders."""
+    for rel, data in files.items():
+        path = dest / rel
+        if not path.is_file() or path.read_bytes() != data:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+    for folder in managed:
+        for path in sorted((dest / folder).rglob("*")) if (dest / folder).is_dir() else []:
+            if path.is_file() and path.relative_to(dest) not in files:
+                path.unlink()
+
+
 def copy_stripped(source: Path, dest: Path) -> tuple[list[Path], set[str]]:
-    """Copy the book into ``dest`` with solutions removed.
+    """Copy the book into ``dest`` with solutions removed (only changed files are rewritten).
 
     Returns the copied TOC files (in ``dest``) and the leak fingerprints of what was removed.
     """
     import jupytext
 
-    if (dest / "book").exists():
-        shutil.rmtree(dest / "book")
-    dest.mkdir(parents=True, exist_ok=True)
+    files: dict[Path, bytes] = {}
     config = yaml.safe_load((source / "_config.yml").read_text(encoding="utf-8"))
     config["title"] = f"{config.get('title', 'Book')} (student edition)"
     # no launch buttons: Binder would open the repository's chapters, solutions included
     config.setdefault("repository", {})["url"] = ""
-    (dest / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    files[Path("_config.yml")] = yaml.safe_dump(config, sort_keys=False).encode()
     for name in ("_toc.yml", "references.bib"):
         if (source / name).exists():
-            shutil.copy2(source / name, dest / name)
-    shutil.copytree(source / "book", dest / "book",
-                    ignore=shutil.ignore_patterns("_build", ".ipynb_checkpoints", "__pycache__"))
+            files[Path(name)] = (source / name).read_bytes()
+    for path in sorted((source / "book").rglob("*")):
+        rel = path.relative_to(source)
+        if path.is_file() and not IGNORED & set(rel.parts):
+            files[rel] = path.read_bytes()
     solutions: list[str] = []
     kept: list[str] = []
     toc_paths = []
@@ -299,19 +316,25 @@ def copy_stripped(source: Path, dest: Path) -> tuple[list[Path], set[str]]:
         src = next((p for p in candidates if p.exists()), None)
         if src is None:
             raise FileNotFoundError(f"_toc.yml lists {entry!r} but no {entry}.md or .ipynb exists")
-        target = dest / src.relative_to(source)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        rel = src.relative_to(source)
         if src.suffix == ".ipynb":  # edit notebooks as MyST text, write them back as .md
             text = jupytext.writes(jupytext.read(src), fmt="md:myst")
-            target.unlink(missing_ok=True)
-            target = target.with_suffix(".md")
+            files.pop(rel, None)
+            rel = rel.with_suffix(".md")
         else:
             text = src.read_text(encoding="utf-8")
         stripped = strip_solutions(text)
         solutions.extend(removed_solutions(text))
         kept.append(stripped)
-        target.write_text(stripped, encoding="utf-8")
-        toc_paths.append(target)
+        files[rel] = stripped.encode("utf-8")
+        toc_paths.append(dest / rel)
+    # a chapter outside the TOC is not built, but its solutions must not sit in the copy either
+    for rel in [r for r in files if r.suffix == ".md" and dest / r not in toc_paths]:
+        try:
+            files[rel] = strip_solutions(files[rel].decode("utf-8")).encode("utf-8")
+        except ValueError:  # a draft with a broken solution block: leave it out
+            del files[rel]
+    _sync(dest, files, managed=[Path("book")])
     # what one chapter's solution says may be kept text in another chapter: no leak
     every_kept = "\n".join(kept)
     prints = set().union(*(fingerprints(solution, every_kept) for solution in solutions))
