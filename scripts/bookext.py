@@ -29,12 +29,16 @@ Loaded through ``sphinx.extra_extensions: [bookext]`` in ``_config.yml``;
    the outputs merged from the execution cache (see :func:`_ipynb_write`).
 6. **Parallel builds pass ``-W``**: two extensions Jupyter Book loads are declared parallel-safe
    (see :data:`PARALLEL_SAFE`).
+7. **A complete root ``index.html``**: the redirect to the landing page gets a title, a
+   language and an empty inline icon (see :func:`_complete_redirect`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import html
 import importlib.util
+import re
 import shutil
 from pathlib import Path
 
@@ -171,6 +175,35 @@ def _copy_mathjax_early(app: Sphinx) -> None:
         copy_mathjax(Path(app.outdir))
 
 
+REDIRECT = re.compile(r'\A<meta http-equiv="Refresh" content="0; url=([^"]+)" />\s*\Z')
+REDIRECT_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Refresh" content="0; url={url}">
+<title>{title}</title>
+<link rel="icon" href="data:,">
+</head>
+<body><p><a href="{url}">{title}</a></p></body>
+</html>
+"""
+
+
+def _complete_redirect(app: Sphinx, exc) -> None:
+    """build-finished (after sphinx-external-toc): the root ``index.html`` that it writes is a
+    bare ``<meta>`` refresh, so a browser asks for ``/favicon.ico`` (404) and the page has no
+    title or language; write it as a small complete page with the same redirect (and an empty
+    inline icon: a real one would be cut off by the redirect, a failed request)."""
+    index = Path(app.outdir) / "index.html"
+    if exc is not None or not index.is_file():
+        return
+    match = REDIRECT.match(index.read_text(encoding="utf-8"))
+    if match:
+        title = html.escape(str(app.config.html_title or app.config.project))
+        index.write_text(REDIRECT_PAGE.format(url=html.escape(match[1]), title=title),
+                         encoding="utf-8")
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _configure, priority=900)
     app.connect("config-inited", _declare_parallel_safe)
@@ -178,4 +211,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _ipynb_download, priority=500)
     app.connect("html-page-context", _ipynb_write, priority=900)
     app.connect("builder-inited", _copy_mathjax_early)
+    app.connect("build-finished", _complete_redirect, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

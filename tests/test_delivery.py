@@ -203,3 +203,10 @@ def test_binder_opens_markdown_chapters_as_notebooks(tmp_path):
     viewers = json.loads(overrides.read_text())["@jupyterlab/docmanager-extension:plugin"]
     assert viewers["defaultViewers"] == {"markdown": "Jupytext Notebook",
                                          "myst": "Jupytext Notebook"}
+
+
+def test_the_root_redirect_is_a_complete_page_that_requests_no_icon(plain):
+    root = (plain / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in root and "<title>" in root
+    assert '<meta http-equiv="Refresh" content="0; url=book/index.html">' in root
+    assert '<link rel="icon" href="data:,">' in root  # no /favicon.ico request (404)
