@@ -475,6 +475,7 @@ def _logrank_rows(df: pd.DataFrame, groups: dict) -> list[dict]:
     rows = []
     for fig in LOGRANK_FIGURES:
         sub = g[g["patient"].isin(groups[fig.population])]
+        sub = sub[sub[fig.by].notna()]  # therapy type: responders with a follow-up therapy
         res = logrank(sub[f"{fig.endpoint}_months"], sub[f"{fig.endpoint}_event"], sub[fig.by])
         p = res.p
         if fig.published.startswith("<"):
