@@ -689,5 +689,17 @@ def run(args: argparse.Namespace) -> int:
     write_csv(result.times, target)
     print(f"wrote {target} ({result.seconds:.1f} s); RECONSTRUCTED times, see "
           "blina.reconstruct")
+    table = evaluate(load_cohort_for_cli().merge(result.times, on="patient"))
+    print(f"{int(table['met'].sum())} of {len(table)} published survival figures met; not met:")
+    for r in table[~table["met"]].itertuples():
+        print(f"  {r.claim_id} [{r.figure}, tier {r.tier}]: published {r.published}, "
+              f"reconstructed {r.reconstructed}")
     return 0
+
+
+def load_cohort_for_cli() -> pd.DataFrame:
+    """:func:`blina.data.load_cohort` (imported late: the loader validates with pandera)."""
+    from blina.data import load_cohort
+
+    return load_cohort()
 

@@ -312,73 +312,97 @@ def _cohort() -> pd.DataFrame:
     return load_cohort()
 
 
-def _bad(msg: str) -> ReconstructionError:
-    return ReconstructionError(f"{FILENAME}: {msg}")
-
-
-def validate_reconstruction(times: pd.DataFrame, cohort: pd.DataFrame) -> pd.DataFrame:
+def validate_reconstruction(times: pd.DataFrame, cohort: pd.DataFrame, *,
+                            source: str | Path = FILENAME) -> pd.DataFrame:
     """Check the reconstructed times against their contract and Table 2; return typed copy.
 
     Contract: the columns :data:`COLUMNS`; one row per patient 1..30 (those of ``cohort``);
     integer days ``>= 0``; months equal to :func:`months` of the days; ``pfs_days <= os_days``;
     ``os_event`` true exactly for the patients who died (Table 2); ``pfs_event`` true exactly
     for nonresponders, relapses and deaths (:func:`blina.groups.add_groups`).  Raises
-    :class:`ReconstructionError` naming the column and the offending value.
+    :class:`ReconstructionError` naming ``source`` (the file), the line (header = line 1),
+    the patient, the column and the offending value.
     """
     if not isinstance(times, pd.DataFrame):
         raise ReconstructionError(f"times must be a DataFrame, got {type(times).__name__}")
+
+    def bad(msg: str) -> ReconstructionError:
+        return ReconstructionError(f"{source}: {msg}")
+
     if tuple(times.columns) != COLUMNS:
-        raise _bad(f"columns must be {list(COLUMNS)}, got {list(times.columns)}")
-    df = times.copy()
+        missing = [c for c in COLUMNS if c not in times.columns]
+        extra = [c for c in times.columns if c not in COLUMNS]
+        raise bad(f"columns must be {list(COLUMNS)} in this order; missing {missing}, "
+                  f"unexpected {extra}, got {list(times.columns)}")
+    df = times.reset_index(drop=True).copy()
     expected = sorted(int(p) for p in cohort["patient"])
-    try:
-        pids = [int(p) for p in df["patient"]]
-    except (TypeError, ValueError):
-        raise _bad(f"patient must hold integers, got {list(df['patient'])}") from None
+    pids: list[int] = []
+    for k, p in enumerate(df["patient"]):
+        try:
+            if isinstance(p, bool) or pd.isna(p) or float(p) != int(float(p)):
+                raise ValueError
+            pids.append(int(float(p)))
+        except (TypeError, ValueError):
+            raise bad(f"line {k + 2}, column patient: must be a whole number, got {p!r}") \
+                from None
+
+    def where(k: int) -> str:
+        return f"line {k + 2} (patient {pids[k]})"
+
     if sorted(pids) != expected or len(set(pids)) != len(pids):
         missing = sorted(set(expected) - set(pids))
         extra = sorted(set(pids) - set(expected))
         dup = sorted({p for p in pids if pids.count(p) > 1})
-        raise _bad(f"patient must be {expected[0]}..{expected[-1]} once each; missing {missing}, "
-                   f"unexpected {extra}, duplicated {dup}")
+        raise bad(f"column patient must hold {expected[0]}..{expected[-1]} once each "
+                  f"({len(expected)} rows, got {len(pids)}); missing {missing}, unexpected "
+                  f"{extra}, duplicated {dup}")
     for col in ("os_days", "pfs_days"):
-        for p, v in zip(pids, df[col], strict=True):
-            if (isinstance(v, float) and not v.is_integer()) or pd.isna(v) or v < 0:
-                raise _bad(f"{col} must be a non-negative whole number of days, got {v!r} for "
-                           f"patient {p}")
-        df[col] = df[col].astype(int)
+        for k, v in enumerate(df[col]):
+            try:
+                ok = not isinstance(v, bool) and not pd.isna(v) and float(v) >= 0 \
+                    and float(v).is_integer()
+            except (TypeError, ValueError):
+                ok = False
+            if not ok:
+                raise bad(f"{where(k)}, column {col}: must be a non-negative whole number of "
+                          f"days, got {v!r}")
+        df[col] = df[col].astype(float).astype(int)
     for col in ("os_event", "pfs_event"):
         vals = df[col]
         if vals.dtype != bool:
             mapped = vals.map({True: True, False: False, "true": True,
                                "false": False, "True": True, "False": False})
-            bad = vals[mapped.isna()]
-            if len(bad):
-                raise _bad(f"{col} must be true/false, got {bad.iloc[0]!r} for patient "
-                           f"{pids[bad.index[0]]}")
+            bad_rows = np.flatnonzero(mapped.isna().to_numpy())
+            if bad_rows.size:
+                k = int(bad_rows[0])
+                raise bad(f"{where(k)}, column {col}: must be true/false, got {vals.iloc[k]!r}")
             df[col] = mapped.astype(bool)
     for unit, col in (("os_days", "os_months"), ("pfs_days", "pfs_months")):
-        for p, d, m in zip(pids, df[unit], df[col], strict=True):
-            if pd.isna(m) or float(m) != months(int(d)):
-                raise _bad(f"{col} must be {unit}/30.4375 rounded to 2 decimals "
-                           f"({months(int(d))}), got {m!r} for patient {p}")
-    df["patient"] = pids
-    df = df.sort_values("patient").reset_index(drop=True)
-    over = df[df["pfs_days"] > df["os_days"]]
-    if len(over):
-        r = over.iloc[0]
-        raise _bad(f"pfs_days must not exceed os_days, got {r.pfs_days} > {r.os_days} for "
-                   f"patient {r.patient}")
-    g = add_groups(cohort).set_index("patient").loc[df["patient"]]
+        for k, (d, m) in enumerate(zip(df[unit], df[col], strict=True)):
+            try:
+                ok = not pd.isna(m) and float(m) == months(int(d))
+            except (TypeError, ValueError):
+                ok = False
+            if not ok:
+                raise bad(f"{where(k)}, column {col}: must be {unit}/30.4375 rounded to 2 "
+                          f"decimals ({months(int(d)):.2f}), got {m!r}")
+        df[col] = df[col].astype(float)
+    over = np.flatnonzero((df["pfs_days"] > df["os_days"]).to_numpy())
+    if over.size:
+        k = int(over[0])
+        raise bad(f"{where(k)}, column pfs_days: must not exceed os_days, got "
+                  f"{df['pfs_days'].iloc[k]} > {df['os_days'].iloc[k]}")
+    g = add_groups(cohort).set_index("patient").loc[pids]
     for col in ("os_event", "pfs_event"):
         want = g[col].to_numpy(dtype=bool)
         got = df[col].to_numpy(dtype=bool)
         wrong = np.flatnonzero(want != got)
         if wrong.size:
-            p = int(df["patient"].iloc[wrong[0]])
-            raise _bad(f"{col} of patient {p} is {bool(got[wrong[0]])} but Table 2 implies "
-                       f"{bool(want[wrong[0]])}")
-    return df
+            k = int(wrong[0])
+            raise bad(f"{where(k)}, column {col}: is {bool(got[k])} but Table 2 implies "
+                      f"{bool(want[k])}")
+    df["patient"] = pids
+    return df.sort_values("patient").reset_index(drop=True)
 
 
 def load_reconstructed_survival(path: str | Path | None = None) -> pd.DataFrame:
@@ -402,9 +426,9 @@ def load_reconstructed_survival(path: str | Path | None = None) -> pd.DataFrame:
     src = Path(path) if path is not None else data_path(FILENAME)
     if not src.is_file():
         raise FileNotFoundError(f"reconstructed survival file not found: {src}")
-    times = pd.read_csv(src)
+    times = pd.read_csv(src, dtype=str, keep_default_na=False)
     cohort = _cohort()
-    checked = validate_reconstruction(times, cohort)
+    checked = validate_reconstruction(times, cohort, source=src)
     out = cohort.merge(checked, on="patient", how="left", validate="1:1")
     out.attrs["reconstructed"] = True
     return out
@@ -484,7 +508,7 @@ def _logrank_rows(df: pd.DataFrame, groups: dict) -> list[dict]:
             met = p >= 0.05
         else:
             met = _printed_ok(p, fig.published)
-        shown = "<0.0001" if p < 1e-4 else f"{p:.4f}" if p < 0.01 else f"{p:.3f}"
+        shown = "<0.0001" if p < 1e-4 else f"{p:.4g}"
         rows.append(dict(claim_id=fig.claim_id, figure=fig.key, quantity=fig.label,
                          published=fig.published, reconstructed=f"{shown} (chi2 "
                          f"{res.statistic:.3f}, df {res.df})", met=met, tier=fig.tier,
