@@ -88,15 +88,17 @@ of minutes).
 
 What the model finds (``python -m blina reconstruct`` prints it; :func:`evaluate` records it):
 every tier-1, tier-2 and tier-5 target is met; tier 4 meets 11 of 12 — every median and five
-p-values, not p = 0.745 (PFS, responders with vs. without further treatment: 0.746 on the
-reconstruction, the closest the other figures allow); tier 3 cannot be met (82.62% needs five
-deaths before two years, above the 80% that six deaths allow; patient 13's death rules out
-100% for the responders with further treatment; 95.46% and 94.74% are impossible with three
-patients).  The OS figures force patient 13's death before any responder is censored and a
+p-values, not p = 0.745 (PFS, responders with vs. without further treatment: 0.7456 on the
+reconstruction). Solved alone, p = 0.745 is compatible with each tier-2 figure except two: the
+further-treatment group's PFS 85.64% (61.72–95.14) and the 94.74% of the responders with further
+treatment; the solver proves it cannot hold together with either. Tier 3 cannot be met (82.62%
+needs five deaths before two years, above the 80% that six deaths allow; patient 13's death
+rules out 100% for the responders with further treatment; 95.46% and 94.74% are impossible with
+three patients). The OS figures force patient 13's death before any responder is censored and a
 responder with further treatment censored before the third death in that group (one patient
-"lost to follow-up" early, tier 6); the PFS figures force six responders' PFS to be censored
-at an early disease assessment (tier 7), which is what makes them compatible with Table 2's
-five relapses (95.24% for responders at two years is one relapse at risk 21).
+"lost to follow-up" early, tier 6); the PFS figures force six responders' PFS to be censored at
+an early disease assessment (tier 7), which is what makes them compatible with Table 2's five
+relapses (95.24% for responders at two years is one relapse at risk 21).
 """
 
 from __future__ import annotations
