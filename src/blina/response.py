@@ -23,7 +23,6 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-from scipy.stats import beta
 
 from blina.groups import THERAPY_LEVELS, further_treatment, responder, therapy_type
 
@@ -59,8 +58,10 @@ def clopper_pearson(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
         raise ValueError(f"level must be a number strictly between 0 and 1, got {level!r}")
     alpha = 1 - float(level)
     k, n = int(k), int(n)
-    lower = 0.0 if k == 0 else float(beta.ppf(alpha / 2, k, n - k + 1))
-    upper = 1.0 if k == n else float(beta.ppf(1 - alpha / 2, k + 1, n - k))
+    from scipy.special import betaincinv  # beta quantile B(q; a, b) = betaincinv(a, b, q)
+
+    lower = 0.0 if k == 0 else float(betaincinv(k, n - k + 1, alpha / 2))
+    upper = 1.0 if k == n else float(betaincinv(k + 1, n - k, 1 - alpha / 2))
     return lower, upper
 
 

@@ -39,10 +39,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from numbers import Real
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from blina.inverse_km import km_estimate_and_ci
 
@@ -70,7 +70,7 @@ _CONVENTIONS = ("lifelines", "prism")
 def _z(level: object) -> float:
     if isinstance(level, bool) or not isinstance(level, Real) or not 0 < level < 1:
         raise ValueError(f"level must be a number strictly between 0 and 1, got {level!r}")
-    return float(norm.ppf(0.5 + float(level) / 2))
+    return NormalDist().inv_cdf(0.5 + float(level) / 2)  # standard normal quantile
 
 
 def _as_1d(name: str, values: object) -> np.ndarray:
