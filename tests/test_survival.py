@@ -7,11 +7,12 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from lifelines import KaplanMeierFitter
 from scipy.stats import CensoredData, ecdf
 
+from blina import survival
 from blina.survival import (
     km_estimate,
     km_from_risk_sets,
@@ -378,3 +379,38 @@ def test_property_risk_sets_round_trip(case):
     assert got == pytest.approx(km_from_risk_sets(seq, n=n), abs=1e-12)
     if seq:
         assert got == pytest.approx(by_hand(seq), abs=1e-12)
+
+
+# ---------------------------------------------------------------------------------------------
+# the log-rank test is computed directly; lifelines is the reference it must agree with
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 15), st.booleans(), st.integers(0, 3)),
+                min_size=3, max_size=30))
+def test_logrank_agrees_with_lifelines(rows):
+    from lifelines.statistics import multivariate_logrank_test
+
+    t = np.array([r[0] for r in rows], dtype=float)
+    e = np.array([r[1] for r in rows])
+    g = np.array([r[2] for r in rows])
+    assume(len(set(g.tolist())) >= 2 and e.any())
+    ours = survival.logrank(t, e, g)
+    ref = multivariate_logrank_test(t, g, e)
+    assert ours.df == ref.degrees_of_freedom
+    assert ours.statistic == pytest.approx(ref.test_statistic, abs=1e-9)
+    assert ours.p == pytest.approx(ref.p_value, abs=1e-9)
+
+
+@pytest.mark.parametrize("df", [1, 2, 3, 4, 7])
+def test_chi2_sf_matches_scipy(df):
+    from scipy.stats import chi2
+
+    for x in (0.01, 0.5, 1.0, 3.84, 10.0, 40.0):
+        assert survival.chi2_sf(x, df) == pytest.approx(chi2.sf(x, df), rel=1e-12)
+    assert survival.chi2_sf(0.0, df) == 1.0
+
+
+def test_chi2_sf_rejects_bad_df():
+    with pytest.raises(ValueError, match="df must be a positive integer, got 0"):
+        survival.chi2_sf(1.0, 0)

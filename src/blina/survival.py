@@ -408,28 +408,59 @@ class LogRankResult:
         return f"log-rank chi2 = {self.statistic:.3f}, df = {self.df}, p = {self.p:.4g}"
 
 
+def chi2_sf(x: float, df: int) -> float:
+    """Upper tail ``P(X ≥ x)`` of the chi-square distribution with integer ``df`` (exact).
+
+    Closed forms (Abramowitz & Stegun 26.4.4–26.4.5): for even ``df = 2m``,
+    ``e^{−x/2} Σ_{j<m} (x/2)^j / j!``; for odd ``df = 2m + 1``,
+    ``erfc(√(x/2)) + e^{−x/2} Σ_{j=1..m} (x/2)^{j−½} / Γ(j + ½)``.
+    """
+    if isinstance(df, bool) or not isinstance(df, int) or df < 1:
+        raise ValueError(f"df must be a positive integer, got {df!r}")
+    if not x > 0:
+        return 1.0
+    h = x / 2
+    if df % 2 == 0:
+        return math.exp(-h) * math.fsum(h**j / math.factorial(j) for j in range(df // 2))
+    return math.erfc(math.sqrt(h)) + math.exp(-h) * math.fsum(
+        h ** (j - 0.5) / math.gamma(j + 0.5) for j in range(1, (df - 1) // 2 + 1))
+
+
 def logrank(durations: Sequence[float], events: Sequence[int | bool],
             groups: Sequence) -> LogRankResult:
     """Log-rank test of equal survival across two or more groups (Mantel 1966; Peto & Peto 1972).
 
-    For ``k`` groups, with ``O_g`` observed and ``E_g = Σ_i d_i n_{g,i}/n_i`` expected events, the
-    statistic is ``(O − E)ᵀ V⁻¹ (O − E)`` over ``k − 1`` groups with the hypergeometric
-    covariance ``V``, referred to chi-square on ``k − 1`` df (two groups:
-    ``(O_1 − E_1)² / Var``). Computed by lifelines (``logrank_test`` for two groups,
-    ``multivariate_logrank_test`` for more), the test GraphPad Prism reports as "Log-rank
-    (Mantel-Cox)". Group labels come in categorical order, else sorted.
+    At each distinct event time ``t_i`` with ``d_i`` events among ``n_i`` at risk
+    (``d_{g,i}``, ``n_{g,i}`` in group ``g``): ``O_g − E_g = Σ_i (d_{g,i} − d_i n_{g,i}/n_i)`` and
+    the hypergeometric covariance
+    ``V_{gh} = Σ_i d_i (n_i − d_i)/(n_i − 1) · n_{g,i}/n_i · (δ_{gh} − n_{h,i}/n_i)``.
+    The statistic ``(O − E)ᵀ V⁻¹ (O − E)`` over the first ``k − 1`` groups is referred to
+    chi-square on ``k − 1`` df (two groups: ``(O_1 − E_1)² / V_{11}``). This is the test GraphPad
+    Prism reports as "Log-rank (Mantel-Cox)" and the one lifelines' ``logrank_test`` /
+    ``multivariate_logrank_test`` compute; the tests check agreement with lifelines. It is
+    computed here directly because importing lifelines costs over a second per notebook.
+    Group labels come in categorical order, else sorted.
     """
-    from lifelines.statistics import logrank_test, multivariate_logrank_test
-
     t, e = validate_survival_data(durations, events)
     labels, levels = _groups(groups, t.size)
     if len(levels) < 2:
         raise ValueError(f"groups must contain at least two groups, got {levels!r}")
-    if len(levels) == 2:
-        a, b = (labels == levels[0]), (labels == levels[1])
-        res = logrank_test(t[a], t[b], e[a], e[b])
-    else:
-        codes = np.array([levels.index(v) for v in labels])
-        res = multivariate_logrank_test(t, codes, e)
-    return LogRankResult(float(res.test_statistic), int(res.degrees_of_freedom), float(res.p_value),
-                         tuple(levels))
+    codes = np.array([levels.index(v) for v in labels])
+    k = len(levels)
+    o_minus_e = np.zeros(k)
+    cov = np.zeros((k, k))
+    for time in np.unique(t[e.astype(bool)]):
+        at_risk = t >= time
+        n = at_risk.sum()
+        dead = at_risk & (t == time) & e.astype(bool)
+        d = dead.sum()
+        n_g = np.bincount(codes[at_risk], minlength=k).astype(float)
+        d_g = np.bincount(codes[dead], minlength=k).astype(float)
+        o_minus_e += d_g - d * n_g / n
+        if n > 1:
+            w = d * (n - d) / (n - 1)
+            frac = n_g / n
+            cov += w * (np.diag(frac) - np.outer(frac, frac))
+    u, v = o_minus_e[:-1], cov[:-1, :-1]
+    statistic = float(u @ np.linalg.pinv(v) @ u)  # pseudo-inverse, as lifelines, if V is singular
+    return LogRankResult(statistic, k - 1, chi2_sf(statistic, k - 1), tuple(levels))
