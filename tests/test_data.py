@@ -255,3 +255,16 @@ def test_committed_comparators_load_when_present():
         pytest.skip("data/comparators.csv not committed yet")
     df = load_comparators()
     assert df["source"].notna().all() and len(df) >= 5
+
+
+def test_loaders_return_independent_copies_and_see_edits(tmp_path):
+    path = _write(tmp_path, PATIENTS)
+    first = load_cohort(path)
+    first.loc[0, "age"] = 99
+    assert load_cohort(path).loc[0, "age"] == 52
+    text = _edit(PATIENTS, 1, "age", "53")
+    path.write_text(text + "\n" if not text.endswith("\n") else text, encoding="utf-8")
+    assert load_cohort(path).loc[0, "age"] == 53
+    path.write_text(_edit(PATIENTS, 1, "sex", "X"), encoding="utf-8")
+    with pytest.raises(DataValidationError, match="column 'sex'"):
+        load_cohort(path)

@@ -166,8 +166,23 @@ def _problems(err: pa.errors.SchemaErrors, df: pd.DataFrame, key: str) -> list[s
     return list(dict.fromkeys(out))
 
 
+# validated frames by (file name, path, modification time, size): a file is validated once per
+# process and each caller gets its own copy
+_CACHE: dict[tuple, pd.DataFrame] = {}
+
+
 def _load(spec: _Spec, path: str | Path | None) -> pd.DataFrame:
     path = Path(path) if path is not None else data_dir() / spec.filename
+    if path.is_file():
+        stat = path.stat()
+        key = (spec.filename, str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+        if key not in _CACHE:
+            _CACHE[key] = _validate(spec, path)
+        return _CACHE[key].copy(deep=True)
+    return _validate(spec, path)
+
+
+def _validate(spec: _Spec, path: Path) -> pd.DataFrame:
     text = _read_text(path)
     missing = [c for c in spec.columns if c not in text.columns]
     extra = [c for c in text.columns if c not in spec.columns]

@@ -56,6 +56,7 @@ from blina.audit import AuditContext, Verdict, check
 from blina.groups import add_groups
 from blina.inverse_km import km_estimate_and_ci, km_risk_sets, max_estimate
 from blina.numbers import decimals_of, fmt, parse_numbers, shown_as, shown_as_double
+from blina.survival import chi2_sf
 
 __all__ = ["CHECKS", "FIGURES", "ROUNDING", "ROUNDING_EVIDENCE", "GroupFacts", "group_facts",
            "plateau_end_window", "seq_str", "solve"]
@@ -856,12 +857,10 @@ def _p_pfs_resp_further(ctx, cid):
     r_all, r_f = resp.unique[0], rf[0][0]
     r_n = r_all - r_f
     first = f["responders"].deaths[0]
-    from scipy.stats import chi2
-
     u = 1 - Fraction(r_f, r_all)
     var = Fraction(r_f * r_n, r_all**2)
     stat = float(u * u / var)
-    p = float(chi2.sf(stat, 1))
+    p = chi2_sf(stat, 1)
     return _p_verdict(
         ctx, cid, f"censored reading: chi2 {stat:.4f}, p = {p:.4f}",
         f"Under section 2.4 the {len(f['responders'].relapses)} responder relapses "
