@@ -31,6 +31,13 @@ Loaded through ``sphinx.extra_extensions: [bookext]`` in ``_config.yml``;
    (see :data:`PARALLEL_SAFE`).
 7. **A complete root ``index.html``**: the redirect to the landing page gets a title, a
    language and an empty inline icon (see :func:`_complete_redirect`).
+8. **No serious accessibility violations from the theme** (axe-core): each written page is
+   patched (see :data:`A11Y_FIXES`): the search buttons' ``aria-label="Search"`` hides their
+   visible text ("Search Ctrl+K", axe ``label-content-name-mismatch``), so it is dropped and
+   the visible text names the button; the theme-switch icons' ``title`` makes FontAwesome
+   render labelled SVGs inside a labelled button (same rule), so the titles are dropped; and
+   docutils' ``role="list"`` on ``.citation-list`` has no ``listitem`` children (axe
+   ``aria-required-children``), so the role is dropped.
 """
 
 from __future__ import annotations
@@ -204,6 +211,33 @@ def _complete_redirect(app: Sphinx, exc) -> None:
                          encoding="utf-8")
 
 
+#: (pattern, replacement) applied to the HTML of every page the builder writes
+A11Y_FIXES = (
+    (re.compile(r'(<button class="btn search-button-field[^"]*"[^>]*?) aria-label="Search"'),
+     r"\1"),
+    (re.compile(r'(<i class="theme-switch [^"]*"[^>]*?)\s+title="[^"]*"'), r"\1"),
+    (re.compile(r'<div role="list" class="citation-list">'), '<div class="citation-list">'),
+)
+
+
+def accessible(page: str) -> str:
+    """Apply :data:`A11Y_FIXES` to one page's HTML (idempotent)."""
+    for pattern, replacement in A11Y_FIXES:
+        page = pattern.sub(replacement, page)
+    return page
+
+
+def _a11y_pages(app: Sphinx, exc) -> None:
+    """build-finished: patch the written pages (see point 8 of the module docstring)."""
+    if exc is not None or app.builder.format != "html":
+        return
+    for path in Path(app.outdir).rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        fixed = accessible(text)
+        if fixed != text:
+            path.write_text(fixed, encoding="utf-8")
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _configure, priority=900)
     app.connect("config-inited", _declare_parallel_safe)
@@ -212,4 +246,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _ipynb_write, priority=900)
     app.connect("builder-inited", _copy_mathjax_early)
     app.connect("build-finished", _complete_redirect, priority=900)
+    app.connect("build-finished", _a11y_pages, priority=950)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

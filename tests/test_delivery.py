@@ -210,3 +210,26 @@ def test_the_root_redirect_is_a_complete_page_that_requests_no_icon(plain):
     assert '<html lang="en">' in root and "<title>" in root
     assert '<meta http-equiv="Refresh" content="0; url=book/index.html">' in root
     assert '<link rel="icon" href="data:,">' in root  # no /favicon.ico request (404)
+
+
+def _bookext():
+    spec = importlib.util.spec_from_file_location("bookext", ROOT / "scripts" / "bookext.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_accessibility_patches_of_theme_markup():
+    page = ('<button class="btn search-button-field search-button__button pst-js-only" '
+            'title="Search" aria-label="Search" data-bs-toggle="tooltip">'
+            '<button class="btn btn-sm pst-navbar-icon search-button" title="Search" '
+            'aria-label="Search">'
+            '<i class="theme-switch fa-solid fa-sun fa-lg" data-mode="light" title="Light"></i>'
+            '<div role="list" class="citation-list">')
+    fixed = _bookext().accessible(page)
+    # the text-bearing search field loses its label; the icon-only button keeps it
+    assert fixed.count('aria-label="Search"') == 1
+    assert 'pst-navbar-icon search-button" title="Search" aria-label="Search"' in fixed
+    assert 'title="Light"' not in fixed and 'data-mode="light"' in fixed
+    assert '<div class="citation-list">' in fixed
+    assert _bookext().accessible(fixed) == fixed
