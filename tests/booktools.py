@@ -8,6 +8,20 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 
+#: the jupytext header of a MyST-notebook chapter (for the tiny books the tests build)
+HEADER = """\
+---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+"""
+
 
 def toc_files(toc: Path = ROOT / "_toc.yml") -> list[Path]:
     """Every source file listed in ``_toc.yml`` (root first, then in reading order)."""

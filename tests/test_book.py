@@ -5,25 +5,12 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import textwrap
 
 import pytest
-from booktools import ROOT, toc_files
+from booktools import HEADER, ROOT, toc_files
 
 BUILD = [sys.executable, str(ROOT / "scripts" / "build_book.py")]
 
-HEADER = textwrap.dedent("""\
-    ---
-    jupytext:
-      text_representation:
-        extension: .md
-        format_name: myst
-    kernelspec:
-      display_name: Python 3
-      language: python
-      name: python3
-    ---
-    """)
 
 
 @pytest.fixture(scope="session")

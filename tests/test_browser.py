@@ -101,8 +101,7 @@ SOLUTION_STATE_JS = """() => [...document.querySelectorAll('.solution')].map(sol
 def test_solutions_are_collapsed_until_clicked(browser, book_server, book_pages, book_html):
     with_solutions = [p for p in book_pages
                       if 'class="solution' in (book_html / p).read_text(encoding="utf-8")]
-    if not with_solutions:
-        pytest.skip("the book has no solution yet (no sphinx-exercise solution on any page)")
+    assert with_solutions, "no page of the book has a sphinx-exercise solution"
     problems: dict[str, list[str]] = {}
     opened = 0
     for rel in with_solutions:

@@ -244,7 +244,6 @@ def test_comparator_claims_follow_the_table(ctx, comparators):
 
 
 def test_comparator_claims_with_the_real_table(ctx):
-    if checks._comparators() is None:
-        pytest.skip("data/comparators.csv / blina.load_comparators not available yet")
+    assert checks._comparators() is not None, "data/comparators.csv must load"
     assert verdict(ctx, "disc-tower-median-7.7").status == "consistent"
     assert verdict(ctx, "disc-trials-cr-34-43").status == "discrepant"

@@ -249,10 +249,7 @@ def test_load_comparators_rejects(tmp_path, old, new, expected):
         load_comparators(path)
 
 
-def test_committed_comparators_load_when_present():
-    path = blina.paths.data_dir() / "comparators.csv"
-    if not path.exists():
-        pytest.skip("data/comparators.csv not committed yet")
+def test_committed_comparators_load():
     df = load_comparators()
     assert df["source"].notna().all() and len(df) >= 5
 

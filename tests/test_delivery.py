@@ -20,21 +20,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from booktools import ROOT
+from booktools import HEADER, ROOT
 
 OWNER, REPO, BRANCH = "example-org", "blina-book", "teaching"
 CHAPTER = "book/alpha"  # the one chapter of the tiny book (a MyST notebook)
-CHAPTER_MD = textwrap.dedent("""\
-    ---
-    jupytext:
-      text_representation:
-        extension: .md
-        format_name: myst
-    kernelspec:
-      display_name: Python 3
-      language: python
-      name: python3
-    ---
+CHAPTER_MD = HEADER + textwrap.dedent("""\
 
     # Alpha
 

@@ -25,7 +25,7 @@ from pathlib import Path
 import jupytext
 import pytest
 import yaml
-from booktools import ROOT, executable_chapters
+from booktools import HEADER, ROOT, executable_chapters
 
 
 def _load_student():
@@ -38,18 +38,6 @@ def _load_student():
 
 student = _load_student()
 
-HEADER = textwrap.dedent("""\
-    ---
-    jupytext:
-      text_representation:
-        extension: .md
-        format_name: myst
-    kernelspec:
-      display_name: Python 3
-      language: python
-      name: python3
-    ---
-    """)
 
 # Exercise statements (must survive) and solution markers (must vanish). The solution cell
 # builds its output from pieces, so "GIRAFFE-OUTPUT" exists only as an output.
