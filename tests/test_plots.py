@@ -5,10 +5,21 @@ from __future__ import annotations
 import base64
 import re
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
-from blina.plots import ae_plot, figure_html, km_plot, response_by_burden_plot, show, swimmer_plot
+from blina.plots import (
+    ae_plot,
+    at_risk_counts,
+    figure_html,
+    km_plot,
+    response_by_burden_plot,
+    show,
+    swimmer_plot,
+)
 
 T = [1, 2, 2.5, 3] + [30] * 20 + [1, 2, 3, 30, 29, 28]
 E = [1, 1, 0, 1] + [0] * 20 + [1, 1, 1, 0, 0, 0]
@@ -182,3 +193,22 @@ def test_show_displays_html_figure(monkeypatch):
     assert "<figcaption>Figure 1a.</figcaption>" in shown[0].data
     assert 'alt="Kaplan–Meier plot' in shown[0].data
     assert fig.axes == []  # closed (cleared) after display
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.floats(0.1, 30, allow_nan=False), st.booleans()), min_size=1,
+                max_size=40))
+def test_at_risk_counts_agree_with_lifelines(rows):
+    """The table under the KM axis counts as lifelines' add_at_risk_counts does."""
+    from lifelines import KaplanMeierFitter
+
+    t = np.array([r[0] for r in rows])
+    e = np.array([r[1] for r in rows])
+    ticks = [0, 6, 12, 18, 24, 30]
+    table = KaplanMeierFitter().fit(t, e).event_table
+    expected = []
+    for tick in ticks:
+        upto = table.loc[:tick]
+        expected.append(int((upto["at_risk"] - upto["removed"]).iloc[-1]) if not upto.empty
+                        else 0)
+    assert at_risk_counts(t, ticks) == expected

@@ -74,16 +74,14 @@ def km_plot(durations: Sequence[float], events: Sequence, groups: Sequence | Non
 
     One curve per level of ``groups`` (all patients when ``None``), estimated by
     :func:`blina.survival.km_table`; shaded bands are the pointwise log(−log) CIs (``ci``), the
-    marks on the curves are censorings, and under the axis lifelines' ``add_at_risk_counts``
-    prints the numbers at risk (``at_risk``) every ``tick_step`` months. ``labels`` maps group
+    marks on the curves are censorings, and under the axis a row per group gives the numbers at
+    risk (``at_risk``) every ``tick_step`` months, laid out as lifelines' ``add_at_risk_counts``
+    does it (see :func:`_at_risk_rows`). ``labels`` maps group
     values to legend names. With two or more groups the log-rank p-value is printed
     (``p_value``). ``reconstructed=True`` (times not published but reconstructed) says so in the
     title and the alt text. ``fig.alt_text`` gives each curve's n, events and estimate at
     ``summary_at`` months.
     """
-    from lifelines import KaplanMeierFitter
-    from lifelines.plotting import add_at_risk_counts
-
     if not isinstance(title, str) or not title.strip():
         raise ValueError(f"title must be a non-empty string, got {title!r}")
     t, e = validate_survival_data(durations, events)
@@ -103,7 +101,7 @@ def km_plot(durations: Sequence[float], events: Sequence, groups: Sequence | Non
     n_rows = len(parts) if at_risk else 0
     fig = _new_figure(7.0, 4.6 + 0.22 * n_rows)
     ax = fig.add_subplot()
-    fitters, summaries = [], []
+    summaries = []
     t_max = float(t.max())
     for i, (name, tg, eg) in enumerate(parts):
         st = _style(i)
@@ -127,7 +125,6 @@ def km_plot(durations: Sequence[float], events: Sequence, groups: Sequence | Non
             at_text = f"not estimable at {summary_at:g} months (follow-up ends earlier)"
         summaries.append(f"{name}: {tg.size} patient{'s' * (tg.size != 1)}, {n_ev} "
                          f"event{'s' * (n_ev != 1)}, {at_text}")
-        fitters.append(KaplanMeierFitter(label=name).fit(tg, eg))
 
     xmax = tick_step * math.ceil(max(t_max, tick_step) / tick_step)
     ticks = np.arange(0, xmax + tick_step / 2, tick_step)
@@ -150,8 +147,7 @@ def km_plot(durations: Sequence[float], events: Sequence, groups: Sequence | Non
                 fontsize=_FONT - 1)
     fig.tight_layout()
     if at_risk:
-        add_at_risk_counts(*fitters, ax=ax, fig=fig, rows_to_show=["At risk"], xticks=ticks,
-                           ypos=-0.6)
+        _at_risk_rows(ax, fig, [(name, tg) for name, tg, _ in parts], ticks)
     kind = "Reconstructed-data Kaplan–Meier plot" if reconstructed else "Kaplan–Meier plot"
     fig.alt_text = (f"{kind} titled '{title}': {ylabel} (0–100%) against {xlabel} (0–{xmax:g}). "
                     + "; ".join(summaries) + "."
@@ -159,6 +155,42 @@ def km_plot(durations: Sequence[float], events: Sequence, groups: Sequence | Non
                     + (" Shaded bands are 95% confidence intervals." if ci else "")
                     + (" Numbers at risk are listed under the axis." if at_risk else ""))
     return fig
+
+
+def at_risk_counts(durations: Sequence[float], ticks: Sequence[float]) -> list[int]:
+    """Numbers at risk at each tick: ``#{i : t_i > τ}`` (lifelines' convention: the count after
+    the events and censorings at ``τ``; at ``τ = 0`` all patients)."""
+    t = np.asarray(durations, dtype=float)
+    return [int((t > tick).sum()) if tick > 0 else int(t.size) for tick in ticks]
+
+
+def _at_risk_rows(ax, fig: Figure, parts: Sequence[tuple[str, np.ndarray]], ticks,
+                  ypos: float = -0.6) -> None:
+    """The numbers-at-risk table under ``ax``, laid out as lifelines' ``add_at_risk_counts``
+    (``rows_to_show=["At risk"]``): a twin x axis moved ``ypos`` inches below, whose tick labels
+    hold one line per group.  Drawn here so that plotting does not import lifelines (over a
+    second per notebook); ``tests/test_plots.py`` checks the counts against lifelines."""
+    ax2 = ax.twiny()
+    height = (ax.get_position().y1 - ax.get_position().y0) * fig.get_figheight()
+    ax2.spines["bottom"].set_position(("axes", ypos / height))
+    for side in ("top", "right", "bottom", "left"):
+        ax2.spines[side].set_visible(False)
+    ax2.xaxis.tick_bottom()
+    ax2.set_xlim(*ax.get_xlim())
+    ax2.set_xticks(ticks)
+    ax2.tick_params(axis="both", which="both", length=0)
+    counts = [at_risk_counts(tg, ticks) for _, tg in parts]
+    width = len(str(max(max(c) for c in counts)))
+    labels = []
+    for j, _tick in enumerate(ticks):
+        if j == 0:
+            lbl = "At risk\n" + "".join(
+                f"{name.rjust(10)}{' ' * (width - len(str(c[0])) + 3)}{c[0]:>{width}d}\n"
+                for (name, _), c in zip(parts, counts, strict=True))
+        else:
+            lbl = "".join(f"\n{c[j]}" for c in counts)
+        labels.append(lbl)
+    ax2.set_xticklabels(labels, ha="right")
 
 
 # ---------------------------------------------------------------------------------------------
