@@ -400,8 +400,32 @@ def _v_window(problem: _Problem, x_lo: float, x_hi: float) -> tuple[float, float
     return vmin, vmax
 
 
+def _f(dx: float) -> float:
+    """``4 sinh²(Δx/2)``: the Greenwood term of one risk set whose ``−ln`` factor is ``Δx``.
+
+    For ``a(r) = ln(r/(r−1))`` and ``b(r) = 1/(r(r−1))``, ``b(r) = 4 sinh²(a(r)/2)`` exactly;
+    ``f`` is convex with ``f(0) = 0``, which gives the bounds of :func:`_search`.
+    """
+    return 4.0 * math.sinh(dx / 2.0) ** 2
+
+
 def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
-    """Depth-first branch and bound for the solutions with ``S > 0`` (appends to ``found``)."""
+    """Depth-first branch and bound for the solutions with ``S > 0`` (appends to ``found``).
+
+    A node is a prefix with ``x = Σ a(r_i)`` and ``V = Σ b(r_i)``, all later risk sets in
+    ``2..m``.  A child is entered only if it is a solution candidate or ``_completable``: some
+    ``k ≥ 1`` more risk sets could bring ``x`` into ``[x_lo, x_hi]`` and ``V`` into
+    ``[v_min, v_max]``.  For ``k`` risk sets from ``2..m`` adding ``Δx``:
+
+    - ``ln(m/(m−k)) ≤ Δx ≤ ln(k+1)`` (top block ``m..m−k+1``, bottom block ``k+1..2``);
+    - ``ΔV ≥ max((e^Δx − 1)/m, k·f(Δx/k))``: the top block minimises ``ΔV`` (in ``u = ln r``
+      each risk set is the interval ``[ln(r−1), ln r]`` of length ``a`` and
+      ``b = ∫ e^−u du`` over it), and equal parts are majorised by every split (Karamata);
+    - ``ΔV ≤ V_top(k−1) + f(Δx − X_top(k−1))``: the top block of ``k−1`` plus one large risk
+      set majorises every feasible split; it decreases with ``k`` (``f`` superadditive);
+    - ``k = 1`` is solved exactly: ``a(r)`` must lie in the ``x`` window and in
+      ``f⁻¹([ΔV_min, ΔV_max])``, an interval of ``r``.
+    """
     n = problem.n
     if problem.matches(()):  # the empty sequence: S = 1, degenerate CI
         found.append(())
@@ -417,19 +441,101 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
     a = [math.inf, math.inf] + [-math.log1p(-1.0 / r) for r in range(2, n + 1)]
     b = [math.inf, math.inf] + [1.0 / (r * (r - 1)) for r in range(2, n + 1)]
     log_r = [-math.inf] + [math.log(r) for r in range(1, n + 1)]
+    log_k1 = [math.log(k + 1) for k in range(n + 1)]
+    lo_slack, hi_slack = 1 - _SLACK, 1 + _SLACK
+    lo_iv = None if problem.lo_iv is None else (float(problem.lo_iv[0]), float(problem.lo_iv[1]))
+    up_iv = None if problem.up_iv is None else (float(problem.up_iv[0]), float(problem.up_iv[1]))
     prefix: list[int] = []
 
-    def v_max_more(dx_max: float, m: int) -> float:
-        """Largest ΔV from risk sets in 2..m adding at most dx_max to x."""
-        if m < 2:
-            return 0.0
-        cap_all = 1.0 - 1.0 / m  # Σ_{r=2}^{m} b(r), telescoping
-        if dx_max >= 2 * math.asinh(math.sqrt(cap_all) / 2):
-            return cap_all
-        return min(cap_all, 4 * math.sinh(dx_max / 2) ** 2)
+    pre = 1e-8  # a cheap float pre-check of the interval; problem.matches decides
 
-    def visit(x: float, v: float, m: int) -> None:
-        if prefix and x_lo_t <= x <= x_hi_t and vmin <= v <= vmax:
+    def ci_near(x: float, v: float) -> bool:
+        if x <= 0 or math.isinf(x):
+            return True
+        lower, upper = _loglog_bounds(x, v, problem.z)
+        return ((lo_iv is None or lo_iv[0] - pre <= lower < lo_iv[1] + pre)
+                and (up_iv is None or up_iv[0] - pre <= upper < up_iv[1] + pre))
+
+    empty = (1, 0)
+
+    def r_range(lo_a: float, hi_a: float, m: int, r_floor: int = 2) -> tuple[int, int]:
+        """Risk sets ``r_floor <= r <= m`` with ``a(r)`` in ``[lo_a, hi_a]`` (slightly widened).
+
+        ``a(r) <= α  <=>  r >= 1/(1 − e^−α)``.
+        """
+        if lo_a > hi_a * hi_slack:
+            return empty
+        r_lo = r_floor if math.isinf(hi_a) else max(r_floor, math.ceil(
+            1.0 / -math.expm1(-hi_a * hi_slack) * lo_slack))
+        r_hi = m if lo_a <= 0 else min(m, math.floor(
+            1.0 / -math.expm1(-lo_a * lo_slack) * hi_slack))
+        return (r_lo, r_hi) if r_lo <= r_hi else empty
+
+    def f_inv(dv: float) -> float:  # the a with f(a) = dv
+        return math.inf if math.isinf(dv) else 2 * math.asinh(math.sqrt(dv) / 2)
+
+    def plan(x: float, v: float, m: int) -> tuple[tuple[int, int], tuple[int, int], bool]:
+        """Where completions of ``(x, v)`` by risk sets in ``2..m`` can start.
+
+        Returns the range of ``r`` completing with one risk set, the range of the first (larger)
+        ``r`` of a completion with two, and whether three or more might work.  Necessary
+        conditions only (``problem.matches`` decides).  Two risk sets ``a < a'``: with
+        ``a + a' = A``, ``f(a) + f(a') = 4 cosh(A/2) cosh(A/2 − a) − 4`` falls as ``a`` rises to
+        ``A/2``, which turns the windows into an interval of ``a``.
+        """
+        a1 = x_hi_t - x
+        b1 = (vmax - v) * hi_slack
+        if m < 2 or a1 <= 0 or b1 <= 0:
+            return empty, empty, False
+        a0 = max(x_lo_t - x, 0.0)
+        b0 = max(vmin - v, 0.0) * lo_slack
+        # k = 1: a(r) in [a0, a1] and f(a(r)) = b(r) in [b0, b1]
+        one = r_range(max(a0, f_inv(b0)), min(a1, f_inv(b1)), m)
+        # k = 2: the larger risk set r has a = a(r) <= a1/2; need f(a) + f(a1 − a) >= b0 and
+        # f(a) + f(max(a0 − a, a)) <= b1
+        two = empty
+        if m >= 3:
+            if math.isinf(a1):
+                hi = math.inf
+            else:
+                c1 = 4 * math.cosh(a1 / 2)
+                hi = a1 / 2 if c1 - 4 >= b0 else a1 / 2 - math.acosh((b0 + 4) / c1)
+            c0 = 4 * math.cosh(a0 / 2)
+            if math.isinf(b1):
+                lo = 0.0
+            elif (b1 + 4) / c0 >= 1:
+                lo = max(0.0, a0 / 2 - math.acosh((b1 + 4) / c0))
+            else:
+                lo = math.inf
+            two = r_range(lo, hi, m, 3)
+        # k >= 3
+        more = False
+        for k in range(3, m):
+            x_top = log_r[m] - log_r[m - k]
+            if x_top > a1:
+                break  # k or more risk sets overshoot the estimate's window
+            x_top1 = log_r[m] - log_r[m - k + 1]
+            v_top1 = (k - 1) / (m * (m - k + 1))
+            if (v_top1 + _f(a1 - x_top1)) * hi_slack < b0:
+                break  # the largest ΔV with k risk sets is too small, and shrinks with k
+            if log_k1[k] < a0:
+                continue  # k risk sets cannot add enough to x
+            dx = max(a0, x_top)
+            if max(math.expm1(dx) / m, k * _f(dx / k)) * lo_slack <= b1:
+                more = True
+                break
+        return one, two, more
+
+    def children(node_plan, m: int, r_min: int):
+        one, two, more = node_plan
+        if more:
+            return range(m, r_min - 1, -1)
+        lo, hi = max(r_min, min(one[0], two[0])), min(m, max(one[1], two[1]))
+        return [r for r in range(hi, lo - 1, -1)
+                if one[0] <= r <= one[1] or two[0] <= r <= two[1]]
+
+    def visit(x: float, v: float, m: int, node_plan) -> None:
+        if prefix and x_lo_t <= x <= x_hi_t and vmin <= v <= vmax and ci_near(x, v):
             seq = tuple(prefix)
             if problem.matches(seq):
                 found.append(seq)
@@ -444,24 +550,24 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
             r_min = max(2, math.ceil(1.0 / -math.expm1(-budget)) - 1)
             while r_min <= m and a[r_min] > budget:
                 r_min += 1
-        for r in range(m, r_min - 1, -1):
+        for r in children(node_plan, m, r_min):
             if x + log_r[r] < x_lo_t:
                 break  # even every risk set r..2 leaves S above the estimate's interval
             v2 = v + b[r]
             if v2 > vmax:
                 break  # b grows as r falls
             x2 = x + a[r]
-            if x2 < x_lo_t and v2 + math.expm1(x_lo_t - x2) / (r - 1) > vmax:
-                continue  # the cheapest way to reach the interval already adds too much V
-            if v2 + v_max_more(x_hi_t - x2, r - 1) < vmin:
-                continue  # even the most variance the remaining budget allows is too little
+            leaf = x_lo_t <= x2 <= x_hi_t and vmin <= v2 and ci_near(x2, v2)
+            child_plan = plan(x2, v2, r - 1)
+            if not leaf and child_plan == (empty, empty, False):
+                continue
             prefix.append(r)
-            visit(x2, v2, r - 1)
+            visit(x2, v2, r - 1, child_plan)
             prefix.pop()
             if len(found) >= cap:
                 return
 
-    visit(0.0, 0.0, n)
+    visit(0.0, 0.0, n, plan(0.0, 0.0, n))
 
 
 def km_risk_sets_naive(estimate: Printed, lower: Printed | None, upper: Printed | None, n: int,
