@@ -1,0 +1,179 @@
+"""Benchmark of the inverse Kaplan–Meier solver (blina.inverse_km.km_risk_sets).
+
+Run: ``.venv/bin/python bench/bench_inverse_km.py`` (also run by ``make bench``). Prints a table
+and PASS/FAIL against the targets of issue 5:
+
+1. every survival figure of the paper (rows ``km_estimate`` / ``km_ci`` of data/claims.csv,
+   estimate paired with its CI, both rounding models) solved together in under 0.5 s;
+2. ``n = 1000`` with 40 events before the time point (a constructed censoring pattern) answered
+   in under 2 s — solutions up to the default ``limit`` or a proof that none exists;
+3. brute force (``itertools`` over all ``2^n`` subsets, :func:`km_risk_sets_naive`) against the
+   branch and bound on small cases, with the speed ratio (answers must agree).
+
+Exit status 0 always when the script runs (the verdicts are printed); timings are wall clock,
+best of ``REPEAT`` runs.
+"""
+
+from __future__ import annotations
+
+import csv
+import multiprocessing
+import random
+import sys
+import time
+from pathlib import Path
+from queue import Empty
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from blina import data_path  # noqa: E402
+from blina.inverse_km import km_estimate_and_ci, km_risk_sets, km_risk_sets_naive  # noqa: E402
+from blina.numbers import decimals_of, fmt, parse_numbers  # noqa: E402
+
+REPEAT = 3
+TARGET_PAPER = 0.5
+TARGET_LARGE = 2.0
+CUTOFF = 20.0  # seconds after which a large case is stopped and counted as failed
+
+
+def best_time(fn, repeat: int = REPEAT):
+    best, out = float("inf"), None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, out
+
+
+def paper_figures() -> list[tuple[str, str, str | None, str | None, int]]:
+    """(claim_id, estimate, lower, upper, n) for every printed KM estimate of the paper."""
+    with open(data_path("claims.csv"), newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    ci = {r["claim_id"]: r for r in rows if r["kind"] == "km_ci"}
+    out = []
+    for r in rows:
+        if r["kind"] != "km_estimate":
+            continue
+        ci_row = ci.get(r["claim_id"].removesuffix("-est") + "-ci")
+        lower = upper = None
+        if ci_row is not None:
+            lower, upper = parse_numbers(ci_row["reported"])
+        out.append((r["claim_id"], r["reported"], lower, upper, int(r["denominator"])))
+    return out
+
+
+def solve_paper(figures):
+    results = {}
+    for claim, est, lo, up, n in figures:
+        decs = tuple(decimals_of(v) if v is not None else 2 for v in (est, lo, up))
+        for rounding in ("single", "double"):
+            results[claim, rounding] = km_risk_sets(est, lo, up, n, decimals=decs,
+                                                    rounding=rounding)
+    return results
+
+
+def large_case(n: int = 1000, events: int = 40, seed: int = 2024) -> tuple[int, ...]:
+    """Risk sets of a pattern with ``events`` deaths and random censoring among ``n``."""
+    rng = random.Random(seed)
+    order = ["event"] * events + ["censored"] * rng.randint(50, 300)
+    rng.shuffle(order)
+    at_risk, seq = n, []
+    for kind in order:
+        if kind == "event":
+            seq.append(at_risk)
+        at_risk -= 1
+    return tuple(seq)
+
+
+def _solve_timed(args, queue) -> None:
+    t0 = time.perf_counter()
+    res = km_risk_sets(*args)
+    queue.put((time.perf_counter() - t0, len(res), res.exhaustive, res.event_counts))
+
+
+def timed_in_subprocess(args, cutoff: float):
+    """Time ``km_risk_sets(*args)`` in a child process; ``None`` if not done within cutoff."""
+    ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_solve_timed, args=(args, queue))
+    proc.start()
+    try:
+        return queue.get(timeout=cutoff)
+    except Empty:
+        return None
+    finally:
+        if proc.is_alive():
+            proc.terminate()
+        proc.join()
+
+
+def printed(seq: tuple[int, ...]) -> tuple[str, str, str]:
+    s, lo, hi = km_estimate_and_ci(seq)
+    return fmt(float(s) * 100, 2), fmt(lo * 100, 2), fmt(hi * 100, 2)
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def main() -> int:
+    print(f"inverse Kaplan-Meier benchmark (best of {REPEAT} runs, wall clock)")
+    print()
+    # 1. the paper's figures
+    figures = paper_figures()
+    t_paper, results = best_time(lambda: solve_paper(figures))
+    print(f"{'figure':34} {'n':>4} {'single':>8} {'double':>8}")
+    for claim, est, lo, up, n in figures:
+        cells = []
+        for rounding in ("single", "double"):
+            res = results[claim, rounding]
+            cells.append(f"{len(res)}{'' if res.exhaustive else '+'}")
+        shown = f"{est}" + (f" ({lo}-{up})" if lo is not None else "")
+        print(f"{claim:34} {n:>4} {cells[0]:>8} {cells[1]:>8}   {shown}")
+    print(f"  (number of risk-set sequences; '+' = more than limit={1000})")
+    ok_paper = t_paper < TARGET_PAPER
+    print(f"{len(figures)} figures x 2 rounding models: {t_paper:.3f} s "
+          f"(target < {TARGET_PAPER} s) {verdict(ok_paper)}")
+    print()
+
+    # 2. n = 1000, 40 events: five constructed censoring patterns, the slowest must pass
+    times = []
+    for seed in range(2024, 2029):
+        seq = large_case(seed=seed)
+        est, lo, up = printed(seq)
+        head = f"n=1000, 40 events (at risk {seq[0]}..{seq[-1]}): {est}% ({lo}-{up}): "
+        answer = timed_in_subprocess((est, lo, up, 1000), CUTOFF)
+        if answer is None:
+            times.append(float("inf"))
+            print(head + f"no answer within {CUTOFF:.0f} s (stopped)")
+            continue
+        t_large, held, exhaustive, counts = answer
+        times.append(t_large)
+        print(head + f"{held} sequences held, exhaustive={exhaustive}, events {counts}, "
+              f"{t_large:.3f} s")
+    ok_large = max(times) < TARGET_LARGE
+    print(f"slowest {max(times):.3f} s (target < {TARGET_LARGE} s) {verdict(ok_large)}")
+    print()
+
+    # 3. naive enumeration vs branch and bound
+    print(f"{'small case':28} {'n':>3} {'naive s':>9} {'solver s':>9} {'ratio':>8} agree")
+    ok_agree = True
+    rng = random.Random(7)
+    for n in (10, 12, 14, 16):
+        truth = tuple(sorted(rng.sample(range(2, n + 1), n // 3), reverse=True))
+        e, lo_, up_ = printed(truth)
+        t_naive, naive = best_time(lambda e=e, lo_=lo_, up_=up_, n=n:
+                                   km_risk_sets_naive(e, lo_, up_, n), repeat=1)
+        t_fast, fast = best_time(lambda e=e, lo_=lo_, up_=up_, n=n: km_risk_sets(e, lo_, up_, n))
+        agree = list(fast) == naive and fast.exhaustive and truth in naive
+        ok_agree &= agree
+        print(f"{e + ' (' + lo_ + '-' + up_ + ')':28} {n:>3} {t_naive:>9.4f} {t_fast:>9.5f} "
+              f"{t_naive / max(t_fast, 1e-9):>7.0f}x {verdict(agree)}")
+    print()
+    print(f"summary: paper {verdict(ok_paper)}, n=1000 {verdict(ok_large)}, "
+          f"naive agreement {verdict(ok_agree)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
