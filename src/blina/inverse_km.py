@@ -476,6 +476,25 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
             1.0 / -math.expm1(-lo_a * lo_slack) * hi_slack))
         return (r_lo, r_hi) if r_lo <= r_hi else empty
 
+    SHORT = 64  # noqa: N806  (ranges shorter than this are checked one risk set at a time)
+
+    def exact_one(x: float, v: float, rng: tuple[int, int]) -> tuple[int, int]:
+        if rng == empty or rng[1] - rng[0] >= SHORT:
+            return rng
+        hits = [r for r in range(rng[0], rng[1] + 1)
+                if x_lo_t <= x + a[r] <= x_hi_t and vmin <= v + b[r] <= vmax
+                and ci_near(x + a[r], v + b[r])]
+        return (min(hits), max(hits)) if hits else empty
+
+    def r_range_one(x: float, v: float, m: int) -> tuple[int, int]:
+        a1 = x_hi_t - x
+        b1 = (vmax - v) * hi_slack
+        if m < 2 or a1 <= 0 or b1 <= 0:
+            return empty
+        a0 = max(x_lo_t - x, 0.0)
+        b0 = max(vmin - v, 0.0) * lo_slack
+        return r_range(max(a0, f_inv(b0)), min(a1, f_inv(b1)), m)
+
     def f_inv(dv: float) -> float:  # the a with f(a) = dv
         return math.inf if math.isinf(dv) else 2 * math.asinh(math.sqrt(dv) / 2)
 
@@ -494,8 +513,10 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
             return empty, empty, False
         a0 = max(x_lo_t - x, 0.0)
         b0 = max(vmin - v, 0.0) * lo_slack
-        # k = 1: a(r) in [a0, a1] and f(a(r)) = b(r) in [b0, b1]
-        one = r_range(max(a0, f_inv(b0)), min(a1, f_inv(b1)), m)
+        # k = 1: a(r) in [a0, a1] and f(a(r)) = b(r) in [b0, b1]; a short range is checked
+        # risk set by risk set against the interval itself (the box is loose: the admissible
+        # (x, V) form a thin slanted strip)
+        one = exact_one(x, v, r_range(max(a0, f_inv(b0)), min(a1, f_inv(b1)), m))
         # k = 2: the larger risk set r has a = a(r) <= a1/2; need f(a) + f(a1 − a) >= b0 and
         # f(a) + f(max(a0 − a, a)) <= b1
         two = empty
@@ -513,6 +534,10 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
             else:
                 lo = math.inf
             two = r_range(lo, hi, m, 3)
+            if two != empty and two[1] - two[0] < SHORT:
+                hits = [r for r in range(two[0], two[1] + 1) if exact_one(
+                    x + a[r], v + b[r], r_range_one(x + a[r], v + b[r], r - 1)) != empty]
+                two = (min(hits), max(hits)) if hits else empty
         # k >= 3
         more = False
         for k in range(3, m):
