@@ -81,9 +81,13 @@ class Panel:
     by: str | None       # grouping column of add_groups(), or None for one curve
 
     def data(self, df: pd.DataFrame) -> pd.DataFrame:
-        """The rows of ``add_groups(df)`` this panel is drawn from."""
+        """The rows of ``add_groups(df)`` this panel is drawn from: the population, without the
+        patients whose group is undefined (Figures 2e/f compare further therapies, so the
+        responders who had none are not in them)."""
         g = add_groups(df)
-        return g[g["responder"]] if self.population == "responders" else g
+        if self.population == "responders":
+            g = g[g["responder"]]
+        return g[g[self.by].notna()] if self.by else g
 
 
 FIGURES = {
