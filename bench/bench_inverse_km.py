@@ -172,7 +172,7 @@ def main() -> int:
     print()
     print(f"summary: paper {verdict(ok_paper)}, n=1000 {verdict(ok_large)}, "
           f"naive agreement {verdict(ok_agree)}")
-    return 0
+    return 0 if ok_paper and ok_large and ok_agree else 1
 
 
 if __name__ == "__main__":

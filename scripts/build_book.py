@@ -3,7 +3,8 @@
 Steps (each printed as it runs):
 
 1. ``jupyter-book config sphinx`` turns ``_config.yml`` + ``_toc.yml`` into a Sphinx ``conf.py``
-   (written into the source folder, git-ignored), so the build can use Sphinx directly;
+   (written into the source folder, git-ignored), so the build can use Sphinx directly; it is
+   regenerated only when ``_config.yml``, ``_toc.yml`` or jupyter-book is newer than it;
 2. ``sphinx-build -j JOBS -W -n --keep-going -b html`` builds the book.  Chapters are executed by
    myst-nb in ``cache`` mode: a chapter whose code cells did not change is not executed again,
    and with ``-j 2`` two chapters execute at once (``jupyter-book build`` has no ``-j``).
@@ -36,10 +37,17 @@ def build(source: Path, out: Path, jobs: int, doctrees: Path | None = None) -> i
     """Build ``source`` (a folder holding _config.yml and _toc.yml) into ``out``; return status."""
     bindir = Path(sys.executable).parent
     jb = str(bindir / "jupyter-book")
-    status = run([jb, "config", "sphinx", str(source)], stdout=subprocess.DEVNULL)
-    if status:
-        print(f"error: could not turn {source}/_config.yml into a Sphinx conf.py", file=sys.stderr)
-        return status
+    conf = source / "conf.py"
+    inputs = [source / "_config.yml", source / "_toc.yml", Path(jb)]
+    if conf.is_file() and all(conf.stat().st_mtime >= p.stat().st_mtime for p in inputs
+                              if p.exists()):
+        print(f"{conf} is newer than _config.yml, _toc.yml and jupyter-book: reused", flush=True)
+    else:
+        status = run([jb, "config", "sphinx", str(source)], stdout=subprocess.DEVNULL)
+        if status:
+            print(f"error: could not turn {source}/_config.yml into a Sphinx conf.py",
+                  file=sys.stderr)
+            return status
     doctrees = doctrees or out.parent / ".doctrees"
     cmd = [sys.executable, "-m", "sphinx", "-j", str(jobs), "-W", "-n", "--keep-going",
            "-b", "html", "-d", str(doctrees), str(source), str(out)]
