@@ -121,8 +121,9 @@ CheckFn = Callable[[AuditContext, str], Verdict]
 _REGISTRY: dict[str, CheckFn] = {}
 
 
-def check(*claim_ids: str) -> Callable[[CheckFn], CheckFn]:
-    """Register ``fn(ctx, claim_id) -> Verdict`` as the check of each of ``claim_ids``."""
+def check(*claim_ids: str, into: dict | None = None) -> Callable[[CheckFn], CheckFn]:
+    """Register ``fn(ctx, claim_id) -> Verdict`` as the check of each of ``claim_ids``
+    (and also in ``into``, a check module's own table by claim id)."""
 
     def register(fn: CheckFn) -> CheckFn:
         for cid in claim_ids:
@@ -130,6 +131,8 @@ def check(*claim_ids: str) -> Callable[[CheckFn], CheckFn]:
                 raise ValueError(f"claim {cid!r} has two checks: {_REGISTRY[cid].__name__} "
                                  f"and {fn.__name__}")
             _REGISTRY[cid] = fn
+            if into is not None:
+                into[cid] = fn
         return fn
 
     return register

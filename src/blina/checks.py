@@ -16,7 +16,7 @@ readings, the verdict is for the natural reading and the explanation names the o
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, partial
 
 import pandas as pd
 
@@ -36,13 +36,7 @@ HIGH_BURDEN_PCT = 50
 CHECKS: dict = {}
 
 
-def _check(*claim_ids: str):
-    def register(fn):
-        for cid in claim_ids:
-            CHECKS[cid] = fn
-        return check(*claim_ids)(fn)
-
-    return register
+_check = partial(check, into=CHECKS)
 
 
 # ---------------------------------------------------------------- helpers

@@ -48,7 +48,7 @@ import math
 import weakref
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cache
+from functools import cache, partial
 
 import pandas as pd
 
@@ -87,13 +87,7 @@ _GROUP_NAMES = {
 }
 
 
-def _check(*claim_ids: str):
-    def register(fn):
-        for cid in claim_ids:
-            CHECKS[cid] = fn
-        return check(*claim_ids)(fn)
-
-    return register
+_check = partial(check, into=CHECKS)
 
 
 # ---------------------------------------------------------------- Table 2 facts
