@@ -13,11 +13,9 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import re
 import shutil
-import sys
 import textwrap
 import zipfile
 from pathlib import Path
@@ -25,18 +23,9 @@ from pathlib import Path
 import jupytext
 import pytest
 import yaml
-from booktools import HEADER, ROOT, executable_chapters
+from booktools import HEADER, ROOT, executable_chapters, student_script
 
-
-def _load_student():
-    spec = importlib.util.spec_from_file_location("student", ROOT / "scripts" / "student.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["student"] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-student = _load_student()
+student = student_script()
 
 
 # Exercise statements (must survive) and solution markers (must vanish). The solution cell
