@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,29 @@ import pandas as pd
 import pandera.pandas as pa
 
 from blina.paths import data_dir
+
+
+def _pandera_without_hypothesis() -> None:
+    """Import pandera's data-synthesis strategies with ``hypothesis`` hidden from them.
+
+    Validation never generates data, but pandera's pandas backends import
+    ``pandera.strategies`` on the first ``validate``, and that imports ``hypothesis`` whenever
+    it is installed (it is, for the tests): about 0.25 s in every fresh kernel, a quarter of the
+    cost of a chapter's first data load.  Hidden, pandera falls back to its own placeholders, so
+    in this process ``schema.strategy()``/``example()`` would say hypothesis is missing; nothing
+    in blina or the book uses them.  When hypothesis is already imported (pytest loads it),
+    nothing is hidden.
+    """
+    if "hypothesis" in sys.modules or "pandera.strategies.base_strategies" in sys.modules:
+        return
+    sys.modules["hypothesis"] = None  # type: ignore[assignment]  # "import hypothesis" fails
+    try:
+        import pandera.strategies.pandas_strategies  # noqa: F401
+    finally:
+        del sys.modules["hypothesis"]
+
+
+_pandera_without_hypothesis()
 
 __all__ = [
     "DataValidationError",
