@@ -15,6 +15,7 @@ import base64
 import html
 import io
 import math
+import sys
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -245,9 +246,10 @@ def show(fig: Figure, caption: str, *, dpi: float | None = None) -> None:
 
 
 def _close(fig: Figure) -> None:
-    import matplotlib.pyplot as plt
-
-    if plt.fignum_exists(getattr(fig, "number", -1)):
+    # a figure made with pyplot is registered there and must be closed there; the figures of
+    # this module never are, so pyplot (and its backend setup) is not imported just to check
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is not None and plt.fignum_exists(getattr(fig, "number", -1)):
         plt.close(fig)
     fig.clear()
 
