@@ -10,7 +10,10 @@ Steps (each printed as it runs):
    and with ``-j 2`` two chapters execute at once (``jupyter-book build`` has no ``-j``).
    The chapters' kernels get their own IPython directory, ``<out>/../.ipython`` (see
    :data:`KERNEL_CONFIG`): a user's ``~/.ipython`` profile and startup files do not reach the
-   build, and a kernel exits in 0.1 s instead of 0.4-0.5 s.
+   build, and a kernel exits in 0.1 s instead of 0.4-0.5 s.  They also share
+   ``<out>/../.validated`` (``BLINA_VALIDATED_DIR``, see ``blina.data``): a data file is checked
+   against its pandera schemas by the first chapter that loads it, and the other chapters'
+   kernels, seeing the same bytes passed the same schemas, only convert it (0.2-0.3 s each).
 
 Any notebook exception or Sphinx warning fails the build (exit status 1).  On failure the
 execution reports that myst-nb wrote (``<out>/reports/*.err.log``) are printed, so the chapter
@@ -82,6 +85,7 @@ def build(source: Path, out: Path, jobs: int, doctrees: Path | None = None) -> i
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "scripts"),
                                                       env.get("PYTHONPATH", "")]))
     env["IPYTHONDIR"] = str(kernel_ipython_dir(out.parent))  # the kernels' profile
+    env["BLINA_VALIDATED_DIR"] = str(out.parent / ".validated")  # data checked once per build
     t0 = time.perf_counter()
     status = run(cmd, cwd=source, env=env)
     reports = sorted((out / "reports").glob("**/*.err.log")) if (out / "reports").is_dir() else []

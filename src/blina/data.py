@@ -9,6 +9,11 @@ the column, and says what was expected, e.g.::
     data/patients.csv, line 7 (patient 6), column 'response': got 'Cri', expected one of
     CR, CRi, no response
 
+A file is validated once per process.  With ``$BLINA_VALIDATED_DIR`` set (the book build sets
+it), a pass is also remembered there, keyed by a hash of the file's bytes, of this module and of
+the pandas and pandera versions, so another process loading the same bytes converts them without
+importing pandera; a file that fails is never remembered.
+
 Files (see ``data/README.md`` for the data dictionary and provenance):
 
 - ``patients.csv`` — Tables 1 and 2 of Yin et al. (2024), one row per patient;
@@ -24,16 +29,35 @@ Reference: Yin J, et al. Cancer Medicine 2024;13:e70515, doi:10.1002/cam4.70515.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import pandera.pandas as pa
 
 from blina.paths import data_dir
+
+#: ``pandera.pandas``, imported by :func:`_pandera` when a file is first validated
+pa = None
+#: environment variable naming a folder where files that passed validation are remembered
+#: across processes (see :func:`_validated_stamp`); unset, every process validates
+VALIDATED_DIR_ENV = "BLINA_VALIDATED_DIR"
+
+
+def _pandera():
+    """``pandera.pandas`` (imported on first use: 0.2 s that a loader answered from a
+    validation stamp does not pay)."""
+    global pa
+    if pa is None:
+        _pandera_without_hypothesis()
+        import pandera.pandas
+
+        pa = pandera.pandas
+    return pa
 
 
 def _pandera_without_hypothesis() -> None:
@@ -54,9 +78,6 @@ def _pandera_without_hypothesis() -> None:
         import pandera.strategies.pandas_strategies  # noqa: F401
     finally:
         del sys.modules["hypothesis"]
-
-
-_pandera_without_hypothesis()
 
 __all__ = [
     "DataValidationError",
@@ -116,9 +137,9 @@ class _Spec:
     filename: str
     columns: list[str]
     key: str                       # column naming a row in messages ("patient 6")
-    text_checks: dict[str, pa.Column]
+    text_checks: Callable[[], dict[str, pa.Column]]   # built on first validation
     convert: Callable[[pd.DataFrame], pd.DataFrame]
-    typed: pa.DataFrameSchema
+    typed: Callable[[], pa.DataFrameSchema]
 
 
 def _show(path: Path) -> str:
@@ -206,6 +227,24 @@ def _load(spec: _Spec, path: str | Path | None) -> pd.DataFrame:
     return _validate(spec, path)
 
 
+def _validated_stamp(spec: _Spec, path: Path) -> Path | None:
+    """Where a pass of ``path`` through ``spec`` is remembered, when ``$BLINA_VALIDATED_DIR``
+    is set (``scripts/build_book.py`` sets it, so that each chapter's fresh kernel does not
+    import pandera and check the same bytes again).  The name is a SHA-256 of the file's bytes,
+    of this module's source (the schemas and conversions) and of the pandas and pandera
+    versions, so any change to one of them validates again."""
+    folder = os.environ.get(VALIDATED_DIR_ENV)
+    if not folder:
+        return None
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    for part in (Path(__file__).read_bytes(), f"{pd.__version__} {version('pandera')}".encode(),
+                 spec.filename.encode(), path.read_bytes()):
+        digest.update(hashlib.sha256(part).digest())
+    return Path(folder) / f"{spec.filename}.{digest.hexdigest()}.ok"
+
+
 def _validate(spec: _Spec, path: Path) -> pd.DataFrame:
     text = _read_text(path)
     missing = [c for c in spec.columns if c not in text.columns]
@@ -216,16 +255,25 @@ def _validate(spec: _Spec, path: Path) -> pd.DataFrame:
             [f"whole file, column {c!r}: missing (renamed or deleted?)" for c in missing]
             + [f"whole file, column {c!r}: unknown column (renamed or extra?)" for c in extra])
     text = text[spec.columns]
-    text_schema = pa.DataFrameSchema(spec.text_checks, strict=True, ordered=False)
+    stamp = _validated_stamp(spec, path)
+    if stamp is not None and stamp.is_file():  # these bytes passed these schemas before
+        return spec.convert(text)
+    pa = _pandera()
+    text_schema = pa.DataFrameSchema(spec.text_checks(), strict=True, ordered=False)
     try:
         text_schema.validate(text, lazy=True)
     except pa.errors.SchemaErrors as err:
         raise DataValidationError(path, _problems(err, text, spec.key)) from None
     typed = spec.convert(text)
     try:
-        spec.typed.validate(typed, lazy=True)
+        spec.typed().validate(typed, lazy=True)
     except pa.errors.SchemaErrors as err:
         raise DataValidationError(path, _problems(err, text, spec.key)) from None
+    if stamp is not None:
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        partial = stamp.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(f"{path}\n", encoding="utf-8")
+        partial.replace(stamp)  # atomic: a chapter running in parallel sees all or nothing
     return typed
 
 
@@ -294,7 +342,7 @@ _PATIENTS = _Spec(
              "response", "mrd_negative", "followup_therapy", "relapse", "vital_status",
              "cause_of_death"],
     key="patient",
-    text_checks={
+    text_checks=lambda: {
         "patient": _number(_INT), "age": _number(_INT), "bm_blast_pct": _number(_NUM),
         **{c: _levels(PATIENT_LEVELS[c]) for c in
            ("sex", "disease_status", "risk", "prior_therapy", "response", "followup_therapy",
@@ -304,7 +352,7 @@ _PATIENTS = _Spec(
         "cause_of_death": _levels(PATIENT_LEVELS["cause_of_death"], empty=True),
     },
     convert=_patients_convert,
-    typed=pa.DataFrameSchema(
+    typed=lambda: pa.DataFrameSchema(
         {
             "patient": pa.Column(int, pa.Check.in_range(1, N_PATIENTS), unique=True),
             "age": pa.Column(int, pa.Check.in_range(14, 100)),
@@ -351,10 +399,10 @@ _AE = _Spec(
     filename="adverse_events.csv",
     columns=["event", "any_grade", "grade_3_plus"],
     key="event",
-    text_checks={"event": _levels(AE_EVENTS), "any_grade": _number(_INT),
+    text_checks=lambda: {"event": _levels(AE_EVENTS), "any_grade": _number(_INT),
                  "grade_3_plus": _number(_INT)},
     convert=_ae_convert,
-    typed=pa.DataFrameSchema(
+    typed=lambda: pa.DataFrameSchema(
         {
             "event": pa.Column(str, unique=True),
             "any_grade": pa.Column(int, pa.Check.in_range(0, N_PATIENTS)),
@@ -395,7 +443,7 @@ _CLAIMS = _Spec(
     filename="claims.csv",
     columns=["claim_id", "section", "quote", "reported", "kind", "denominator", "note"],
     key="claim_id",
-    text_checks={
+    text_checks=lambda: {
         "claim_id": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9][a-z0-9.\-]*$"), unique=True),
         "section": _levels(CLAIM_SECTIONS),
         "quote": _txt(),
@@ -405,7 +453,7 @@ _CLAIMS = _Spec(
         "note": _txt(nullable=True),
     },
     convert=_claims_convert,
-    typed=pa.DataFrameSchema({"denominator": pa.Column("Int64", pa.Check.gt(0),
+    typed=lambda: pa.DataFrameSchema({"denominator": pa.Column("Int64", pa.Check.gt(0),
                                                        nullable=True)}),
 )
 
@@ -455,7 +503,7 @@ _COMPARATORS = _Spec(
     filename="comparators.csv",
     columns=COMPARATOR_COLUMNS,
     key="study",
-    text_checks={
+    text_checks=lambda: {
         **{c: _txt() for c in ("study", "journal", "design", "population", "setting",
                                 "endpoint", "source")},
         "year": _number(r"(19|20)[0-9]{2}"),
@@ -467,7 +515,7 @@ _COMPARATORS = _Spec(
         "note": _txt(nullable=True),
     },
     convert=_comparators_convert,
-    typed=pa.DataFrameSchema(
+    typed=lambda: pa.DataFrameSchema(
         {"rate_pct": pa.Column("Float64", pa.Check.in_range(0, 100), nullable=True),
          "n_treated": pa.Column(int, pa.Check.gt(0))},
         checks=[
@@ -506,10 +554,10 @@ _NOTES = _Spec(
     filename="patient_notes.csv",
     columns=["patient", "relapses_after_hsct", "relapses_after_cart", "note", "source"],
     key="patient",
-    text_checks={"patient": _number(_INT), "relapses_after_hsct": _number(_INT),
+    text_checks=lambda: {"patient": _number(_INT), "relapses_after_hsct": _number(_INT),
                  "relapses_after_cart": _number(_INT), "note": _txt(), "source": _txt()},
     convert=_notes_convert,
-    typed=pa.DataFrameSchema(
+    typed=lambda: pa.DataFrameSchema(
         {"patient": pa.Column(int, pa.Check.in_range(1, N_PATIENTS), unique=True)}),
 )
 
