@@ -38,12 +38,9 @@ Loaded through ``sphinx.extra_extensions: [bookext]`` in ``_config.yml``;
    render labelled SVGs inside a labelled button (same rule), so the titles are dropped; and
    docutils' ``role="list"`` on ``.citation-list`` has no ``listitem`` children (axe
    ``aria-required-children``), so the role is dropped.
-9. **One page per parallel task** (see :func:`one_page_per_task`): with ``-j 2`` Sphinx splits
-   the 13 pages into chunks of six, each read by one process in turn, so the two processes
-   execute five and three chapters and a third chunk waits; one page per task lets a free
-   process take the next page, which keeps both cores busy while the chapters execute.  The
-   execution cache's database is created before the processes start (see
-   :func:`_create_execution_cache`), so that two chapters executing at once cannot both try.
+9. **The execution cache exists before chapters execute in parallel** (see
+   :func:`_create_execution_cache`), so that two chapters executing at once cannot both try to
+   create its database.
 """
 
 from __future__ import annotations
@@ -53,11 +50,9 @@ import html
 import importlib.util
 import re
 import shutil
-from collections.abc import Sequence
 from pathlib import Path
 
 import nbformat
-import sphinx.builders
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
@@ -244,15 +239,6 @@ def _a11y_pages(app: Sphinx, exc) -> None:
             path.write_text(fixed, encoding="utf-8")
 
 
-def one_page_per_task(arguments: Sequence[str], nproc: int, maxbatch: int = 10) -> list[list]:
-    """Replaces ``sphinx.util.parallel.make_chunks`` in :mod:`sphinx.builders`: one page per
-    task, in the order given, so that ``-j N`` reads (and executes) the next page in whichever
-    process is free.  Sphinx's chunks (``len // N`` pages each, for ``-j 2`` and 13 pages: 6, 6
-    and 1) fix in advance which process executes which chapters, and the two take 10 and 13 s.
-    The price is one fork and one pickled environment per page, a few ms each."""
-    return [[argument] for argument in arguments]
-
-
 def _execution_cache(app: Sphinx) -> Path | None:
     """The folder of myst-nb's execution cache (``cache`` mode), else ``None``."""
     config = getattr(app.env, "mystnb_config", None)
@@ -274,7 +260,6 @@ def _create_execution_cache(app: Sphinx, env, docnames) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    sphinx.builders.make_chunks = one_page_per_task  # type: ignore[attr-defined]
     app.connect("env-before-read-docs", _create_execution_cache)
     app.connect("config-inited", _configure, priority=900)
     app.connect("config-inited", _declare_parallel_safe)
