@@ -8,12 +8,10 @@ Steps (each printed as it runs):
 2. ``sphinx-build -j JOBS -W -n --keep-going -b html`` builds the book.  Chapters are executed by
    myst-nb in ``cache`` mode: a chapter whose code cells did not change is not executed again,
    and with ``-j 2`` two chapters execute at once (``jupyter-book build`` has no ``-j``).
-   The chapters' kernels get their own IPython directory, ``<out>/../.ipython`` (see
-   :data:`KERNEL_CONFIG`): a user's ``~/.ipython`` profile and startup files do not reach the
-   build, and a kernel exits in 0.1 s instead of 0.4-0.5 s.  They also share
-   ``<out>/../.validated`` (``BLINA_VALIDATED_DIR``, see ``blina.data``): a data file is checked
-   against its pandera schemas by the first chapter that loads it, and the other chapters'
-   kernels, seeing the same bytes passed the same schemas, only convert it (0.2-0.3 s each).
+   The chapters' kernels share ``<out>/../.validated`` (``BLINA_VALIDATED_DIR``, see
+   ``blina.data``): a data file is checked against its pandera schemas by the first chapter
+   that loads it, and the other chapters' kernels, seeing that the same bytes passed the same
+   schemas, only convert it (0.2-0.3 s each).
 
 When nothing changed since the last successful build (see :func:`inputs_digest`: every file of
 the source folder by name, size and modification time, the installed packages, the build
@@ -39,30 +37,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-
-#: ``ipython_kernel_config.py`` of the chapters' kernels (``IPYTHONDIR`` of the build).  When a
-#: chapter has run, its kernel is asked to shut down and myst-nb waits for the process to end;
-#: Python's final garbage collection over everything a chapter imported (pandas, matplotlib,
-#: scipy, pandera) takes 0.3-0.4 s of that.  Freezing the collector at exit (``gc.freeze``, an
-#: ``atexit`` hook registered before the chapter runs) leaves the objects to the operating
-#: system, which reclaims the memory anyway; every output has been sent by then.
-KERNEL_CONFIG = """\
-# written by scripts/build_book.py for the chapters' kernels (IPYTHONDIR of the book build)
-c.InteractiveShellApp.exec_lines = [
-    "import atexit as _atexit, gc as _gc\\n_atexit.register(_gc.freeze)\\ndel _atexit, _gc",
-]
-"""
-
-
-def kernel_ipython_dir(build_dir: Path) -> Path:
-    """Create ``build_dir/.ipython`` with :data:`KERNEL_CONFIG` as its default profile."""
-    ipython_dir = build_dir / ".ipython"
-    config = ipython_dir / "profile_default" / "ipython_kernel_config.py"
-    config.parent.mkdir(parents=True, exist_ok=True)
-    if not config.is_file() or config.read_text(encoding="utf-8") != KERNEL_CONFIG:
-        config.write_text(KERNEL_CONFIG, encoding="utf-8")
-    return ipython_dir
-
 
 #: folders of a source tree that are not inputs of the book (outputs, caches, tools)
 NOT_INPUTS = {"_build", ".git", ".venv", "node_modules", ".pytest_cache", ".ruff_cache",
@@ -135,7 +109,6 @@ def build(source: Path, out: Path, jobs: int, doctrees: Path | None = None) -> i
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "scripts"),
                                                       env.get("PYTHONPATH", "")]))
-    env["IPYTHONDIR"] = str(kernel_ipython_dir(out.parent))  # the kernels' profile
     env["BLINA_VALIDATED_DIR"] = str(out.parent / ".validated")  # data checked once per build
     t0 = time.perf_counter()
     status = run(cmd, cwd=source, env=env)
