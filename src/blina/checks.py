@@ -16,6 +16,7 @@ readings, the verdict is for the natural reading and the explanation names the o
 
 from __future__ import annotations
 
+import weakref
 from functools import cache, partial
 
 import pandas as pd
@@ -45,12 +46,23 @@ def _parts(reported: str) -> list[str]:
     return [p.strip() for p in reported.split(";")]
 
 
+# _groups(ctx) by context, with the cohort object it was computed from
+_GROUPS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _groups(ctx: AuditContext) -> pd.DataFrame:
-    g = add_groups(ctx.cohort)
-    g["relapsed"] = g["relapse"].astype("boolean").fillna(False).astype(bool)
-    g["mrd_neg"] = g["mrd_negative"].astype(bool)
-    g["high_burden"] = high_burden(g, HIGH_BURDEN_PCT)
-    return g
+    """``ctx.cohort`` with the group columns, computed once per context (and cohort object:
+    28 checks ask for it); each caller gets its own copy."""
+    cohort = ctx.cohort
+    hit = _GROUPS.get(ctx)
+    if hit is None or hit[0] is not cohort:
+        g = add_groups(cohort)
+        g["relapsed"] = g["relapse"].astype("boolean").fillna(False).astype(bool)
+        g["mrd_neg"] = g["mrd_negative"].astype(bool)
+        g["high_burden"] = high_burden(g, HIGH_BURDEN_PCT)
+        hit = (cohort, g)
+        _GROUPS[ctx] = hit
+    return hit[1].copy()
 
 
 def _who(df: pd.DataFrame, mask=None) -> str:
