@@ -21,14 +21,11 @@ import multiprocessing
 import random
 import sys
 import time
-from pathlib import Path
 from queue import Empty
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-
-from blina import data_path  # noqa: E402
-from blina.inverse_km import km_estimate_and_ci, km_risk_sets, km_risk_sets_naive  # noqa: E402
-from blina.numbers import decimals_of, fmt, parse_numbers  # noqa: E402
+from blina import data_path
+from blina.inverse_km import km_estimate_and_ci, km_risk_sets, km_risk_sets_naive
+from blina.numbers import decimals_of, fmt, parse_numbers
 
 REPEAT = 3
 TARGET_PAPER = 0.5

@@ -29,7 +29,10 @@ edge; no real value is that close to an edge, so this never changes a verdict in
 
 from __future__ import annotations
 
+import itertools
 import math
+import random
+from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -54,6 +57,11 @@ Z975 = 1.959963984540054
 #: Tolerance (proportion units) on the edges of a CI bound's rounding interval.
 CI_TOLERANCE = 1e-10
 _ROUNDINGS = ("single", "double")
+RESTART_STEPS = 256  # children planned per unit of a guided dive's budget
+PIECES = 4  # slices of the estimate's x window, each with its own band of V
+WARMUP_STEPS = 4096  # children planned by the complete search before the dives start
+STEER_STEPS = 2000  # moves of one local-search start before the next
+TURN_STEPS = 64  # children planned per turn of each search
 _SLACK = 1e-9  # relative slack used only for pruning; final checks are exact / CI_TOLERANCE
 
 Printed = int | float | str | Decimal
@@ -362,47 +370,72 @@ def _extremes(c: float, sign: int, x1: float, x2: float, z: float) -> tuple[floa
     return min(values), max(values)
 
 
-def _v_window(problem: _Problem, x_lo: float, x_hi: float) -> tuple[float, float]:
-    """Bounds on Greenwood's ``V`` for any positive-S solution, from the CI intervals.
+def _g(t: float) -> float:
+    """``ln(−ln t)``: +inf at ``t ≤ 0``, −inf at ``t ≥ 1``."""
+    if t <= 0:
+        return math.inf
+    if t >= 1:
+        return -math.inf
+    return math.log(-math.log(t))
 
-    ``ln(−ln lower) = ln x + z√V/x`` and ``ln(−ln upper) = ln x − z√V/x``; each bound's interval
-    turns into an interval for ``√V`` whose ends are ``±x(c − ln x)/z``; the extremes over the
-    ``x`` window are at its ends or at the critical point ``x = e^(c−1)``.
+
+def _w_constraints(problem: _Problem) -> list[tuple[float, int, bool]] | None:
+    """The CI intervals as bounds on ``w = √V``: ``(c, sign, is_lower)`` means
+    ``w ≥ sign·x(c − ln x)/z`` (``is_lower``) or ``w ≤`` it; ``None`` if no positive ``w`` fits.
+
+    ``ln(−ln lower) = ln x + zw/x`` and ``ln(−ln upper) = ln x − zw/x`` (Kalbfleisch & Prentice
+    2002), so each printed bound's interval, widened by ``CI_TOLERANCE`` (the acceptance rule),
+    gives one lower and one upper bound on ``w`` at every ``x``.
     """
-    x1, x2 = max(x_lo, 0.0), x_hi
+    tol = CI_TOLERANCE
+    raw = []
+    if problem.lo_iv is not None:
+        lo0, lo1 = float(problem.lo_iv[0]) - tol, float(problem.lo_iv[1]) + tol
+        raw += [(_g(lo1), 1, True), (_g(lo0), 1, False)]
+    if problem.up_iv is not None:
+        up0, up1 = float(problem.up_iv[0]) - tol, float(problem.up_iv[1]) + tol
+        raw += [(_g(up0), -1, True), (_g(up1), -1, False)]
+    constraints = []
+    for c, sign, is_lower in raw:
+        if math.isinf(c):
+            if (is_lower and sign * c < 0) or (not is_lower and sign * c > 0):
+                continue  # no bound on this side
+            return None  # e.g. an upper bound on w below 0: nothing positive fits
+        constraints.append((c, sign, is_lower))
+    return constraints
+
+
+def _v_bounds(constraints: list[tuple[float, int, bool]], x1: float, x2: float,
+              z: float) -> tuple[float, float]:
+    """Bounds on ``V`` valid for every ``x`` in ``[x1, x2]`` (``0 < x1 ≤ x2``).
+
+    Each constraint's end ``±x(c − ln x)/z`` is unimodal in ``x`` (critical point
+    ``x = e^(c−1)``), so its extremes over the interval are at the ends or that point; the
+    lower bound uses each lower constraint's minimum, the upper bound each upper constraint's
+    maximum.  Empty (``vmin > vmax``) proves that no ``(x, V)`` there satisfies the CI.
+    """
     if math.isinf(x2):
         return 0.0, math.inf
     lo_sqrt, hi_sqrt = 0.0, math.inf
-
-    def g(t: Fraction) -> float:  # ln(−ln t), +inf at 0, -inf at 1
-        if t <= 0:
-            return math.inf
-        if t >= 1:
-            return -math.inf
-        return math.log(-math.log(t))
-
-    constraints = []  # (c, sign, is_lower_bound_on_sqrtV)
-    if problem.lo_iv is not None:
-        constraints += [(g(problem.lo_iv[1]), 1, True), (g(problem.lo_iv[0]), 1, False)]
-    if problem.up_iv is not None:
-        constraints += [(g(problem.up_iv[0]), -1, True), (g(problem.up_iv[1]), -1, False)]
     for c, sign, is_lower in constraints:
-        if math.isinf(c):
-            if is_lower and sign * c < 0:
-                continue  # no lower bound
-            if not is_lower and sign * c > 0:
-                continue  # no upper bound
-            return math.inf, 0.0  # e.g. upper bound below 0: nothing positive fits
-        lo_h, hi_h = _extremes(c, sign, x1, x2, problem.z)
+        lo_h, hi_h = _extremes(c, sign, x1, x2, z)
         if is_lower:
             lo_sqrt = max(lo_sqrt, lo_h)
         else:
             hi_sqrt = min(hi_sqrt, hi_h)
-    if hi_sqrt < 0:
+    if hi_sqrt < 0 or lo_sqrt > hi_sqrt * (1 + _SLACK):
         return math.inf, 0.0
     vmin = lo_sqrt**2 * (1 - _SLACK)
     vmax = hi_sqrt**2 * (1 + _SLACK) + 1e-300 if math.isfinite(hi_sqrt) else math.inf
     return vmin, vmax
+
+
+def _v_window(problem: _Problem, x_lo: float, x_hi: float) -> tuple[float, float]:
+    """Bounds on Greenwood's ``V`` for any positive-S solution with ``x`` in the window."""
+    constraints = _w_constraints(problem)
+    if constraints is None:
+        return math.inf, 0.0
+    return _v_bounds(constraints, max(x_lo, 0.0), x_hi, problem.z)
 
 
 def _f(dx: float) -> float:
@@ -412,6 +445,39 @@ def _f(dx: float) -> float:
     ``f`` is convex with ``f(0) = 0``, which gives the bounds of :func:`_search`.
     """
     return 4.0 * math.sinh(dx / 2.0) ** 2
+
+
+def _min_v(dx: float, k: int, m: int, log_r: Sequence[float]) -> float:
+    """Lower bound on ``ΔV`` for ``k`` risk sets from ``2..m`` adding ``Δx = dx`` (water filling).
+
+    The ``i``-th largest of ``k`` distinct risk sets ``≤ m`` is at most ``m − i + 1``, so its
+    ``a_i ≥ α_i = a(m − i + 1)``.  Minimising the convex ``Σ f(a_i)`` (``b = f(a)``,
+    :func:`_f`) subject to ``a_i ≥ α_i`` and ``Σ a_i = Δx`` raises the smallest ``α_i`` to a
+    common level ``λ`` (KKT): ``a_i = max(α_i, λ)``.  With ``T(j) = Σ_{i>j} α_i =
+    ln((m − j)/(m − k))`` and ``V_top(j) = j/(m(m − j))`` (telescoping sums), ``j`` raised
+    risk sets give ``λ = (Δx − T(j))/j`` and ``ΔV ≥ j·f(λ) + V_top(k) − V_top(j)``.  This is at
+    least both the top-block bound ``(e^Δx − 1)/m`` and the equal-split bound ``k·f(Δx/k)``;
+    it is ``inf`` when ``Δx`` is below the top block's ``ln(m/(m − k))``.
+    """
+    t_top = log_r[m] - log_r[m - k]
+    if dx < t_top * (1 - _SLACK):
+        return math.inf
+
+    def level(j: int) -> float:
+        return (dx - (log_r[m - j] - log_r[m - k])) / j
+
+    def alpha(i: int) -> float:  # a(m − i + 1) = ln((m − i + 1)/(m − i))
+        return log_r[m - i + 1] - log_r[m - i]
+
+    lo, hi = 1, k  # smallest j whose level does not exceed alpha(j + 1); j = k always qualifies
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if level(mid) <= alpha(mid + 1):
+            hi = mid
+        else:
+            lo = mid + 1
+    lam = max(level(lo), 0.0)
+    return lo * _f(lam) + k / (m * (m - k)) - lo / (m * (m - lo))
 
 
 def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
@@ -438,6 +504,7 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
             return
     x_lo, x_hi = _x_window(problem.s_iv)
     vmin, vmax = _v_window(problem, x_lo, x_hi)
+    constraints = _w_constraints(problem)
     if vmin > vmax:
         return
     tol = 1e-12
@@ -450,7 +517,6 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
     lo_slack, hi_slack = 1 - _SLACK, 1 + _SLACK
     lo_iv = None if problem.lo_iv is None else (float(problem.lo_iv[0]), float(problem.lo_iv[1]))
     up_iv = None if problem.up_iv is None else (float(problem.up_iv[0]), float(problem.up_iv[1]))
-    prefix: list[int] = []
 
     pre = 1e-8  # a cheap float pre-check of the interval; problem.matches decides
 
@@ -460,6 +526,9 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
         lower, upper = _loglog_bounds(x, v, problem.z)
         return ((lo_iv is None or lo_iv[0] - pre <= lower < lo_iv[1] + pre)
                 and (up_iv is None or up_iv[0] - pre <= upper < up_iv[1] + pre))
+
+    def fits(x: float, v: float) -> bool:
+        return x_lo_t <= x <= x_hi_t and vmin <= v <= vmax and ci_near(x, v)
 
     empty = (1, 0)
 
@@ -478,99 +547,162 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
 
     SHORT = 64  # noqa: N806  (ranges shorter than this are checked one risk set at a time)
 
-    def exact_one(x: float, v: float, rng: tuple[int, int]) -> tuple[int, int]:
-        if rng == empty or rng[1] - rng[0] >= SHORT:
-            return rng
-        hits = [r for r in range(rng[0], rng[1] + 1)
+    def f_inv(dv: float) -> float:  # the a with f(a) = dv
+        return math.inf if math.isinf(dv) else 2 * math.asinh(math.sqrt(dv) / 2)
+
+    # The admissible region, sliced once: a total x in [p, q] needs V in [v_lo, v_hi].  The
+    # region is a thin slanted strip; per-slice bands are much tighter than the whole box.
+    x_first = max(x_lo_t, 0.0)
+    if math.isfinite(x_hi_t):
+        step = (x_hi_t - x_first) / PIECES
+        edges = [x_first + i * step for i in range(PIECES)] + [x_hi_t]
+    else:
+        edges = [x_first, x_hi_t]
+    strip = []
+    for p, q in zip(edges, edges[1:], strict=False):
+        v_lo, v_hi = (_v_bounds(constraints, p, q, problem.z) if constraints is not None
+                      else (math.inf, 0.0))
+        if v_lo <= v_hi:
+            strip.append((p, q, v_lo, v_hi))
+
+    def two_range(a0: float, a1: float, b0: float, b1: float, m: int) -> tuple[int, int]:
+        """First (larger) ``r`` of two risk sets adding ``Δx ∈ [a0, a1]``, ``ΔV ∈ [b0, b1]``.
+
+        For ``a < a'`` with ``a + a' = A``, ``f(a) + f(a') = 4 cosh(A/2) cosh(A/2 − a) − 4``
+        falls as ``a`` rises to ``A/2``: need ``f(a) + f(a1 − a) ≥ b0`` and
+        ``f(a) + f(max(a0 − a, a)) ≤ b1``, an interval of ``a``.
+        """
+        if math.isinf(a1):
+            hi = math.inf
+        else:
+            c1 = 4 * math.cosh(a1 / 2)
+            hi = a1 / 2 if c1 - 4 >= b0 else a1 / 2 - math.acosh((b0 + 4) / c1)
+        c0 = 4 * math.cosh(a0 / 2)
+        if math.isinf(b1):
+            lo = 0.0
+        elif (b1 + 4) / c0 >= 1:
+            lo = max(0.0, a0 / 2 - math.acosh((b1 + 4) / c0))
+        else:
+            return empty
+        return r_range(lo, hi, m, 3)
+
+    def hull(ranges: list[tuple[int, int]]) -> tuple[int, int]:
+        ranges = [rg for rg in ranges if rg != empty]
+        if not ranges:
+            return empty
+        return min(rg[0] for rg in ranges), max(rg[1] for rg in ranges)
+
+    def more_ok(parts, m: int) -> bool:
+        """Whether ``k ≥ 3`` risk sets from ``2..m`` might complete (necessary conditions)."""
+        a0, a1 = parts[0][0], parts[-1][1]
+        b0, b1 = min(pt[2] for pt in parts), max(pt[3] for pt in parts)
+        for k in range(3, m):
+            x_top = log_r[m] - log_r[m - k]
+            if x_top > a1:
+                return False  # k or more risk sets overshoot the estimate's window
+            x_top1 = log_r[m] - log_r[m - k + 1]
+            v_top1 = (k - 1) / (m * (m - k + 1))
+            if (v_top1 + _f(a1 - x_top1)) * hi_slack < b0:
+                return False  # the largest ΔV with k risk sets is too small; shrinks with k
+            if log_k1[k] < a0:
+                continue  # k risk sets cannot add enough to x
+            if _min_v(max(a0, x_top), k, m, log_r) * lo_slack > b1:
+                continue
+            for p, q, lo_v, hi_v in parts:  # the same tests slice by slice
+                dx_lo, dx_hi = max(p, x_top), min(q, log_k1[k])
+                if (dx_lo <= dx_hi and (v_top1 + _f(dx_hi - x_top1)) * hi_slack >= lo_v
+                        and _min_v(dx_lo, k, m, log_r) * lo_slack <= hi_v):
+                    return True
+        return False
+
+    def slices_of(x: float, v: float):
+        """The strip's slices seen from ``(x, v)``: ``(Δx_lo, Δx_hi, ΔV_lo, ΔV_hi)`` each."""
+        return [(max(p - x, 0.0), q - x, max(v_lo - v, 0.0) * lo_slack, (v_hi - v) * hi_slack)
+                for p, q, v_lo, v_hi in strip if q > x and v_hi > v]
+
+    def one(x: float, v: float, m: int, parts=None) -> tuple[int, int]:
+        """Risk sets ``r ≤ m`` that complete ``(x, v)`` alone: ``a(r)`` and ``b(r) = f(a(r))``
+        in one slice's windows; when fewer than ``SHORT`` remain, each is checked exactly and
+        the smallest and largest hits are returned, otherwise the range."""
+        if m < 2:
+            return empty
+        if parts is None:
+            parts = slices_of(x, v)
+        ranges = [rg for rg in (r_range(max(a0, f_inv(b0)), min(a1, f_inv(b1)), m)
+                                for a0, a1, b0, b1 in parts) if rg != empty]
+        if not ranges:
+            return empty
+        if sum(hi - lo + 1 for lo, hi in ranges) >= SHORT:
+            return hull(ranges)
+        hits = [r for r in sorted({r for lo, hi in ranges for r in range(lo, hi + 1)})
                 if x_lo_t <= x + a[r] <= x_hi_t and vmin <= v + b[r] <= vmax
                 and ci_near(x + a[r], v + b[r])]
         return (min(hits), max(hits)) if hits else empty
-
-    def r_range_one(x: float, v: float, m: int) -> tuple[int, int]:
-        a1 = x_hi_t - x
-        b1 = (vmax - v) * hi_slack
-        if m < 2 or a1 <= 0 or b1 <= 0:
-            return empty
-        a0 = max(x_lo_t - x, 0.0)
-        b0 = max(vmin - v, 0.0) * lo_slack
-        return r_range(max(a0, f_inv(b0)), min(a1, f_inv(b1)), m)
-
-    def f_inv(dv: float) -> float:  # the a with f(a) = dv
-        return math.inf if math.isinf(dv) else 2 * math.asinh(math.sqrt(dv) / 2)
 
     def plan(x: float, v: float, m: int) -> tuple[tuple[int, int], tuple[int, int], bool]:
         """Where completions of ``(x, v)`` by risk sets in ``2..m`` can start.
 
         Returns the range of ``r`` completing with one risk set, the range of the first (larger)
         ``r`` of a completion with two, and whether three or more might work.  Necessary
-        conditions only (``problem.matches`` decides).  Two risk sets ``a < a'``: with
-        ``a + a' = A``, ``f(a) + f(a') = 4 cosh(A/2) cosh(A/2 − a) − 4`` falls as ``a`` rises to
-        ``A/2``, which turns the windows into an interval of ``a``.
+        conditions only (``problem.matches`` decides), slice by slice of the strip: adding
+        ``Δx ∈ [p − x, q − x]`` needs ``ΔV ∈ [v_lo − v, v_hi − v]``.
         """
-        a1 = x_hi_t - x
-        b1 = (vmax - v) * hi_slack
-        if m < 2 or a1 <= 0 or b1 <= 0:
+        if m < 2:
             return empty, empty, False
-        a0 = max(x_lo_t - x, 0.0)
-        b0 = max(vmin - v, 0.0) * lo_slack
+        parts = slices_of(x, v)
+        if not parts:
+            return empty, empty, False
         # k = 1: a(r) in [a0, a1] and f(a(r)) = b(r) in [b0, b1]; a short range is checked
-        # risk set by risk set against the interval itself (the box is loose: the admissible
-        # (x, V) form a thin slanted strip)
-        one = exact_one(x, v, r_range(max(a0, f_inv(b0)), min(a1, f_inv(b1)), m))
-        # k = 2: the larger risk set r has a = a(r) <= a1/2; need f(a) + f(a1 − a) >= b0 and
-        # f(a) + f(max(a0 − a, a)) <= b1
+        # risk set by risk set
+        first = one(x, v, m, parts)
         two = empty
         if m >= 3:
-            if math.isinf(a1):
-                hi = math.inf
-            else:
-                c1 = 4 * math.cosh(a1 / 2)
-                hi = a1 / 2 if c1 - 4 >= b0 else a1 / 2 - math.acosh((b0 + 4) / c1)
-            c0 = 4 * math.cosh(a0 / 2)
-            if math.isinf(b1):
-                lo = 0.0
-            elif (b1 + 4) / c0 >= 1:
-                lo = max(0.0, a0 / 2 - math.acosh((b1 + 4) / c0))
-            else:
-                lo = math.inf
-            two = r_range(lo, hi, m, 3)
+            two = hull([two_range(*pt, m) for pt in parts])
             if two != empty and two[1] - two[0] < SHORT:
-                hits = [r for r in range(two[0], two[1] + 1) if exact_one(
-                    x + a[r], v + b[r], r_range_one(x + a[r], v + b[r], r - 1)) != empty]
+                hits = [r for r in range(two[0], two[1] + 1)
+                        if one(x + a[r], v + b[r], r - 1) != empty]
                 two = (min(hits), max(hits)) if hits else empty
-        # k >= 3
-        more = False
-        for k in range(3, m):
-            x_top = log_r[m] - log_r[m - k]
-            if x_top > a1:
-                break  # k or more risk sets overshoot the estimate's window
-            x_top1 = log_r[m] - log_r[m - k + 1]
-            v_top1 = (k - 1) / (m * (m - k + 1))
-            if (v_top1 + _f(a1 - x_top1)) * hi_slack < b0:
-                break  # the largest ΔV with k risk sets is too small, and shrinks with k
-            if log_k1[k] < a0:
-                continue  # k risk sets cannot add enough to x
-            dx = max(a0, x_top)
-            if max(math.expm1(dx) / m, k * _f(dx / k)) * lo_slack <= b1:
-                more = True
-                break
-        return one, two, more
+        return first, two, m >= 4 and more_ok(parts, m)
 
     def children(node_plan, m: int, r_min: int):
-        one, two, more = node_plan
+        first, two, more = node_plan
         if more:
             return range(m, r_min - 1, -1)
-        lo, hi = max(r_min, min(one[0], two[0])), min(m, max(one[1], two[1]))
+        lo, hi = max(r_min, min(first[0], two[0])), min(m, max(first[1], two[1]))
         return [r for r in range(hi, lo - 1, -1)
-                if one[0] <= r <= one[1] or two[0] <= r <= two[1]]
+                if first[0] <= r <= first[1] or two[0] <= r <= two[1]]
 
-    def visit(x: float, v: float, m: int, node_plan) -> None:
+    x_c = (x_lo_t + x_hi_t) / 2
+    v_c = (vmin + vmax) / 2
+
+    def spacing(x: float, v: float, m: int) -> float:
+        """Spacing ``s`` of evenly spaced risk sets ``m, m − s, ...`` that would add the rest.
+
+        With density ``1/s`` on ``[m − L, m]`` and ``u = L/m``: ``Δx ≈ −ln(1 − u)/s`` and
+        ``ΔV ≈ u/((1 − u) m s)``, so ``ΔV·m/Δx = u/((1 − u)(−ln(1 − u)))`` (increasing in
+        ``u``, 1 at ``u = 0``) fixes ``u`` and then ``s``.  Only orders the search.
+        """
+        dx, dv = x_c - x, v_c - v
+        if not (0 < dx < math.inf and 0 < dv < math.inf):
+            return 1.0
+        ratio = dv * m / dx
+        lo, hi = 0.0, 1.0
+        for _ in range(40):
+            u = (lo + hi) / 2
+            if u / ((1 - u) * -math.log1p(-u)) < ratio:
+                lo = u
+            else:
+                hi = u
+        return max(1.0, -math.log1p(-(lo + hi) / 2) / dx)
+
+    seen = set(found)
+
+    def visit(prefix: list[int], x: float, v: float, m: int, node_plan,
+              guide: random.Random | None) -> Iterator[None]:
         if prefix and x_lo_t <= x <= x_hi_t and vmin <= v <= vmax and ci_near(x, v):
             seq = tuple(prefix)
-            if problem.matches(seq):
-                found.append(seq)
-                if len(found) >= cap:
-                    return
+            if record(seq) and len(found) >= cap:
+                return
         budget = x_hi_t - x
         if m < 2 or budget <= 0:
             return
@@ -580,24 +712,177 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
             r_min = max(2, math.ceil(1.0 / -math.expm1(-budget)) - 1)
             while r_min <= m and a[r_min] > budget:
                 r_min += 1
+        rs = []
         for r in children(node_plan, m, r_min):
             if x + log_r[r] < x_lo_t:
                 break  # even every risk set r..2 leaves S above the estimate's interval
-            v2 = v + b[r]
-            if v2 > vmax:
+            if v + b[r] > vmax:
                 break  # b grows as r falls
-            x2 = x + a[r]
+            rs.append(r)
+        if guide is not None:
+            gap = (spacing(x, v, m) - 1) / 2 * guide.lognormvariate(0.0, 0.5)
+            rs.sort(key=lambda r: abs(m - r - gap))
+        for r in rs:
+            x2, v2 = x + a[r], v + b[r]
             leaf = x_lo_t <= x2 <= x_hi_t and vmin <= v2 and ci_near(x2, v2)
             child_plan = plan(x2, v2, r - 1)
+            yield  # one step per child planned: the two searches below take turns
             if not leaf and child_plan == (empty, empty, False):
                 continue
             prefix.append(r)
-            visit(x2, v2, r - 1, child_plan)
+            yield from visit(prefix, x2, v2, r - 1, child_plan, guide)
             prefix.pop()
             if len(found) >= cap:
                 return
 
-    visit(0.0, 0.0, n, plan(0.0, 0.0, n))
+    root = plan(0.0, 0.0, n)
+
+    def restarts() -> Iterator[None]:
+        """Guided dives with random perturbations, restarted after Luby-sequence budgets; a
+        dive that finds a new solution gets its full budget again (solutions cluster)."""
+        rng = random.Random(0)
+        for i in itertools.count(1):
+            dive = visit([], 0.0, 0.0, n, root, rng)
+            budget = RESTART_STEPS * _luby(i)
+            left, seen_count = budget, len(found)
+            for _ in dive:
+                yield
+                if len(found) > seen_count:
+                    left, seen_count = budget, len(found)
+                left -= 1
+                if left <= 0:
+                    break
+            dive.close()
+
+    def record(seq: tuple[int, ...]) -> bool:
+        if seq in seen or not problem.matches(seq):
+            return False
+        seen.add(seq)
+        found.append(seq)
+        return True
+
+    def steering() -> Iterator[None]:
+        """Local search: steer ``k`` risk sets into the admissible region by moving one at a
+        time, then collect the solutions around each one found (breadth first, moving one risk
+        set within its gap).  Finds solutions, never proves their absence.
+        """
+        if not (math.isfinite(x_hi_t) and math.isfinite(vmax) and strip and n >= 3):
+            return
+        p, q, v_lo, v_hi = max(strip, key=lambda sl: sl[3] - sl[2])  # aim at the widest band
+        x_t, v_t = (p + q) / 2, (v_lo + v_hi) / 2
+        wx, wv = max(x_hi_t - x_first, 1e-300), max(v_hi - v_lo, 1e-300)
+
+        def cost(x: float, v: float) -> float:
+            return ((x - x_t) / wx) ** 2 + ((v - v_t) / wv) ** 2
+
+        def start(k: int, spread: float) -> list[int] | None:
+            """``k`` risk sets ``n, n − s, ...`` (rounded) with ``Σ a ≈ x_t``, or None."""
+            def spaced(sp: float) -> list[int]:
+                return [math.floor(n - j * sp + 0.5) for j in range(k)]
+
+            s_lo, s_hi = 1.0, (n - 2) / max(k - 1, 1)
+            if sum(a[r] for r in spaced(s_lo)) > x_hi_t or sum(
+                    a[r] for r in spaced(s_hi)) < x_first:
+                return None
+            for _ in range(50):
+                mid = (s_lo + s_hi) / 2
+                if sum(a[r] for r in spaced(mid)) < x_t:
+                    s_lo = mid
+                else:
+                    s_hi = mid
+            seq = spaced(s_lo * spread if k > 1 else s_lo)
+            return seq if seq[-1] >= 2 and len(set(seq)) == k else None
+
+        def moves(seq: list[int], i: int, reach: int) -> range:
+            above = seq[i - 1] if i else n + 1
+            below = seq[i + 1] if i + 1 < len(seq) else 1
+            return range(max(below + 1, seq[i] - reach), min(above - 1, seq[i] + reach) + 1)
+
+        def harvest(seq: list[int]) -> Iterator[None]:
+            queue = deque([seq])
+            while queue and len(found) < cap:
+                cur = queue.popleft()
+                x, v = sum(a[r] for r in cur), sum(b[r] for r in cur)
+                for i, r in enumerate(cur):
+                    for r2 in moves(cur, i, 2):
+                        yield
+                        x2, v2 = x - a[r] + a[r2], v - b[r] + b[r2]
+                        if r2 != r and fits(x2, v2):
+                            nxt = cur[:i] + [r2] + cur[i + 1:]
+                            if record(tuple(nxt)):
+                                queue.append(nxt)
+                                if len(found) >= cap:
+                                    return
+
+        ks = [k for k in range(1, n)
+              if log_r[n] - log_r[n - k] <= x_hi_t and log_k1[k] >= x_first
+              and _min_v(max(x_first, log_r[n] - log_r[n - k]), k, n, log_r) <= vmax]
+        rng = random.Random(1)
+        while ks:
+            k = ks[rng.randrange(len(ks))]
+            seq = start(k, rng.uniform(0.9, 1.1))
+            if seq is None:
+                continue
+            x, v = sum(a[r] for r in seq), sum(b[r] for r in seq)
+            here, stuck = cost(x, v), 0
+            for _ in range(STEER_STEPS):
+                yield
+                if fits(x, v) and record(tuple(seq)):
+                    yield from harvest(seq)
+                    break
+                best = (here, -1, 0)
+                for i, r in enumerate(seq):
+                    for r2 in moves(seq, i, 8):
+                        c = cost(x - a[r] + a[r2], v - b[r] + b[r2])
+                        if c < best[0]:
+                            best = (c, i, r2)
+                if best[1] < 0:  # a local minimum outside the region: kick one risk set
+                    stuck += 1
+                    if stuck > 20:
+                        break
+                    i = rng.randrange(k)
+                    best = (0.0, i, rng.choice(moves(seq, i, 8)))
+                _, i, r2 = best
+                x, v = x - a[seq[i]] + a[r2], v - b[seq[i]] + b[r2]
+                seq[i] = r2
+                here = cost(x, v)
+
+    # The complete search (largest risk sets first: packed solutions come early) takes turns
+    # with restarted guided dives and with local steering, which find spread solutions fast in
+    # large problems.  Only the complete search can finish; when it does it has visited the
+    # whole tree, so the solutions found are all of them.
+    complete = visit([], 0.0, 0.0, n, root, None)
+    for _ in range(WARMUP_STEPS):  # small problems finish here, before anything else starts
+        if next(complete, StopIteration) is StopIteration or len(found) >= cap:
+            return
+    helpers = [restarts(), steering()]
+    while True:
+        for _ in range(TURN_STEPS):
+            if next(complete, StopIteration) is StopIteration or len(found) >= cap:
+                return
+        for helper in helpers:
+            for _ in range(TURN_STEPS):
+                if next(helper, StopIteration) is StopIteration or len(found) >= cap:
+                    break
+            if len(found) >= cap:
+                return
+
+
+def _luby(i: int) -> int:
+    """The ``i``-th term (``i ≥ 1``) of the Luby restart sequence 1, 1, 2, 1, 1, 2, 4, 1, ...
+
+    (Luby, Sinclair & Zuckerman 1993: within a log factor of the best fixed restart budget.)
+    """
+    k = 1
+    while (1 << k) - 1 < i:
+        k += 1
+    while True:
+        if i == (1 << k) - 1:
+            return 1 << (k - 1)
+        i -= (1 << (k - 1)) - 1
+        k = 1
+        while (1 << k) - 1 < i:
+            k += 1
 
 
 def km_risk_sets_naive(estimate: Printed, lower: Printed | None, upper: Printed | None, n: int,
