@@ -58,7 +58,8 @@ Z975 = 1.959963984540054
 CI_TOLERANCE = 1e-10
 _ROUNDINGS = ("single", "double")
 RESTART_STEPS = 256  # children planned per unit of a guided dive's budget
-PIECES = 4  # slices of the estimate's x window, each with its own band of V
+PIECES = 4  # slices of the estimate's x window, each with its own band of V ...
+SLICE_FROM_N = 100  # ... from this many patients on (below, one band: cheaper per node)
 WARMUP_STEPS = 4096  # children planned by the complete search before the dives start
 STEER_STEPS = 2000  # moves of one local-search start before the next
 TURN_STEPS = 64  # children planned per turn of each search
@@ -554,8 +555,9 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
     # region is a thin slanted strip; per-slice bands are much tighter than the whole box.
     x_first = max(x_lo_t, 0.0)
     if math.isfinite(x_hi_t):
-        step = (x_hi_t - x_first) / PIECES
-        edges = [x_first + i * step for i in range(PIECES)] + [x_hi_t]
+        pieces = PIECES if n >= SLICE_FROM_N else 1
+        step = (x_hi_t - x_first) / pieces
+        edges = [x_first + i * step for i in range(pieces)] + [x_hi_t]
     else:
         edges = [x_first, x_hi_t]
     strip = []
