@@ -19,7 +19,14 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from blina import audit
-from blina.inverse_km import RiskSetSolutions, km_risk_sets, max_estimate, min_events
+from blina.inverse_km import (
+    RiskSetSolutions,
+    _luby,
+    _min_v,
+    km_risk_sets,
+    max_estimate,
+    min_events,
+)
 from blina.survival import km_estimate
 
 Z = 1.959963984540054  # Φ⁻¹(0.975)
@@ -385,3 +392,58 @@ def test_other_paper_figures():
     # 95.46% among 3 responders without further treatment: 3 patients give 100, 66.67, 50, ...
     assert km_risk_sets("95.46", None, None, 3) == []
     assert max_estimate(3, 1) == Fraction(2, 3)
+
+
+# ---------------------------------------------------------------------------------------------
+# the search's bounds and schedule
+
+
+def _a(r: int) -> float:
+    return math.log(r / (r - 1))
+
+
+def _b(r: int) -> float:
+    return 1.0 / (r * (r - 1))
+
+
+@pytest.mark.parametrize(("m", "k"), [(6, 1), (6, 3), (9, 2), (9, 4), (12, 5), (14, 6)])
+def test_min_v_is_a_lower_bound_on_every_k_subset(m, k):
+    """Water filling never exceeds the smallest ΔV of an actual subset of k risk sets ≤ m
+    adding about the same Δx, and is +inf below the top block's Δx."""
+    log_r = [-math.inf] + [math.log(r) for r in range(1, m + 1)]
+    for combo in combinations(range(m, 1, -1), k):
+        dx = sum(_a(r) for r in combo)
+        dv = sum(_b(r) for r in combo)
+        assert _min_v(dx, k, m, log_r) <= dv * (1 + 1e-9), combo
+    top = range(m, m - k, -1)
+    dx_top = sum(_a(r) for r in top)
+    v_top = sum(_b(r) for r in top)  # = k / (m (m − k)), telescoping
+    assert math.isclose(v_top, k / (m * (m - k)))
+    assert math.isclose(_min_v(dx_top, k, m, log_r), v_top, rel_tol=1e-9)
+    assert _min_v(dx_top * 0.9, k, m, log_r) == math.inf
+
+
+@pytest.mark.parametrize(("m", "k", "dx"), [(50, 3, 0.2), (50, 10, 0.5), (200, 40, 0.3),
+                                            (1000, 40, 0.05), (30, 5, 1.5)])
+def test_min_v_beats_the_simple_bounds(m, k, dx):
+    log_r = [-math.inf] + [math.log(r) for r in range(1, m + 1)]
+    bound = _min_v(dx, k, m, log_r)
+    top_block = math.expm1(dx) / m  # the cheapest completion with any number of risk sets
+    equal_split = k * 4 * math.sinh(dx / k / 2) ** 2  # Karamata: equal parts
+    assert bound >= max(top_block, equal_split) * (1 - 1e-12)
+
+
+def test_luby_sequence():
+    assert [_luby(i) for i in range(1, 16)] == [1, 1, 2, 1, 1, 2, 4, 1, 1, 2, 1, 1, 2, 4, 8]
+
+
+def test_large_n_every_held_solution_prints_as_given():
+    """n = 1000 with 40 events: more than `limit` solutions, so not exhaustive, and each held
+    sequence prints as the figure by the independent forward computation above."""
+    truth = tuple(range(1000, 960, -1))[::2] + tuple(range(900, 880, -1))  # 20 + 20 events
+    est, lo, up = printed(truth)
+    res = km_risk_sets(est, lo, up, 1000, limit=50)
+    assert not res.exhaustive and len(res) == 50 and res.count_at_least > 50
+    for seq in res:
+        assert all(a > b for a, b in zip(seq, seq[1:], strict=False)) and seq[0] <= 1000
+        assert printed(seq) == (est, lo, up)
