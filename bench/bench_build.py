@@ -134,8 +134,12 @@ def build(source: Path, label: str, *extra: str) -> tuple[float, str, int]:
     log = proc.stdout + proc.stderr
     (source / f"bench-{label.replace(' ', '-')}.log").write_text(log, encoding="utf-8")
     sphinx = SPHINX_RE.search(log)
-    split = (f"  (jupyter-book config {seconds - float(sphinx['s']):.1f} s + sphinx-build "
-             f"{float(sphinx['s']):.1f} s)") if sphinx else "  (BUILD FAILED)"
+    if sphinx:
+        in_sphinx = float(sphinx["s"])
+        split = (f"  (jupyter-book config {max(0.0, seconds - in_sphinx):.1f} s + sphinx-build "
+                 f"{in_sphinx:.1f} s)")
+    else:
+        split = "  (BUILD FAILED)"
     print(f"  {label:<22} {seconds:7.1f} s{split}", flush=True)
     return seconds, log, proc.returncode
 
