@@ -19,6 +19,11 @@ HERE = Path(__file__).resolve().parent
 
 def main(argv: list[str] | None = None) -> int:
     names = sys.argv[1:] if argv is None else argv
+    if {"-h", "--help"} & set(names):
+        print(__doc__.strip())
+        print("benchmarks here:", ", ".join(s.stem.removeprefix("bench_")
+                                            for s in sorted(HERE.glob("bench_*.py"))))
+        return 0
     scripts = sorted(HERE.glob("bench_*.py"))
     if names:
         scripts = [s for s in scripts if s.stem.removeprefix("bench_") in names]
