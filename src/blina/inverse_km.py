@@ -63,6 +63,7 @@ SLICE_FROM_N = 100  # ... from this many patients on (below, one band: cheaper p
 WARMUP_STEPS = 4096  # children planned by the complete search before the dives start
 STEER_STEPS = 2000  # moves of one local-search start before the next
 TURN_STEPS = 64  # children planned per turn of each search
+REFINE_TESTS = 4096  # interval tests spent, per number of events, on ruling it out
 _SLACK = 1e-9  # relative slack used only for pruning; final checks are exact / CI_TOLERANCE
 
 Printed = int | float | str | Decimal
@@ -488,6 +489,53 @@ def _min_v(dx: float, k: int, m: int, log_r: Sequence[float]) -> float:
     return lo * _f(lam) + k / (m * (m - k)) - lo / (m * (m - lo))
 
 
+def _event_counts(constraints: list[tuple[float, int, bool]], n: int, x_lo: float,
+                  x_hi: float, z: float) -> list[int]:
+    """Numbers of events ``k`` (``1 ≤ k < n``, so ``S > 0``) not ruled out before the search.
+
+    ``k`` distinct risk sets from ``2..n`` with ``x = Σ a(r_i)`` satisfy
+    ``ln(n/(n − k)) ≤ x ≤ ln(k + 1)`` and ``L_k(x) ≤ V ≤ U_k(x)``, with ``L_k`` the water-filling
+    bound (:func:`_min_v`) and ``U_k(x) = V_top(k − 1) + f(x − X_top(k − 1))`` (top block of
+    ``k − 1`` plus one risk set, see ``_search``), both increasing in ``x``; the CI needs ``V``
+    in a band that moves with ``x`` (:func:`_v_bounds`).  A piece ``[p, q]`` of ``x`` is ruled
+    out when its band is empty, ``L_k(p)`` exceeds the band's top or ``U_k(q)`` falls short of
+    its bottom.  Pieces that survive are halved, depth first, until every piece is ruled out
+    (``k`` is impossible), or a midpoint passes all the tests at that very ``x`` (``k`` stays),
+    or ``REFINE_TESTS`` tests are spent (``k`` stays: not proved impossible).  Comparing the
+    bounds with the band point by point, rather than with its hull over the whole window,
+    proves impossible the figures whose band is a thin wedge (e.g. ``95.85 (94.38–96.93)``,
+    ``n = 1000``: 40 events need more ``V`` than allowed, 41 cannot reach it).
+    """
+    log_r = [-math.inf] + [math.log(r) for r in range(1, n + 1)]
+    lo_slack, hi_slack = 1 - _SLACK, 1 + _SLACK
+    counts = []
+    for k in range(1, n):
+        x_top1 = log_r[n] - log_r[n - k + 1]
+        v_top1 = (k - 1) / (n * (n - k + 1))
+
+        def out(p: float, q: float, k: int = k, x_top1: float = x_top1,
+                v_top1: float = v_top1) -> bool:
+            v_lo, v_hi = _v_bounds(constraints, p, q, z)
+            return (v_lo > v_hi or _min_v(p, k, n, log_r) * lo_slack > v_hi
+                    or (v_top1 + _f(q - x_top1)) * hi_slack < v_lo)
+
+        first, last = max(x_lo, log_r[n] - log_r[n - k]), min(x_hi, math.log(k + 1))
+        if first > last:
+            continue
+        pieces, tests, possible = [(first, last)], 0, False
+        while pieces and not possible:
+            p, q = pieces.pop()
+            tests += 1
+            if out(p, q):
+                continue
+            mid = (p + q) / 2
+            possible = tests >= REFINE_TESTS or q - p <= 1e-15 * q or not out(mid, mid)
+            pieces += [(mid, q), (p, mid)]
+        if possible:
+            counts.append(k)
+    return counts
+
+
 def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
     """Depth-first branch and bound for the solutions with ``S > 0`` (appends to ``found``).
 
@@ -584,6 +632,13 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
                       else (math.inf, 0.0))
         if v_lo <= v_hi:
             strip.append((p, q, v_lo, v_hi))
+    counts = [] if constraints is None else _event_counts(constraints, n, x_first, x_hi_t,
+                                                          problem.z)
+    if not counts:
+        return  # no number of events fits: proved before any search
+    allowed = [False] * (n + 2)  # allowed[k]: k events in all may still fit
+    for k in counts:
+        allowed[k] = True
 
     def two_range(a0: float, a1: float, b0: float, b1: float, m: int) -> tuple[int, int]:
         """First (larger) ``r`` of two risk sets adding ``Δx ∈ [a0, a1]``, ``ΔV ∈ [b0, b1]``.
@@ -612,8 +667,9 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
             return empty
         return min(rg[0] for rg in ranges), max(rg[1] for rg in ranges)
 
-    def more_ok(parts, m: int) -> bool:
-        """Whether ``k ≥ 3`` risk sets from ``2..m`` might complete (necessary conditions)."""
+    def more_ok(parts, m: int, depth: int) -> bool:
+        """Whether ``k ≥ 3`` risk sets from ``2..m`` might complete a prefix of ``depth`` risk
+        sets (necessary conditions)."""
         a0, a1 = parts[0][0], parts[-1][1]
         b0, b1 = min(pt[2] for pt in parts), max(pt[3] for pt in parts)
         for k in range(3, m):
@@ -624,6 +680,8 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
             v_top1 = (k - 1) / (m * (m - k + 1))
             if (v_top1 + _f(a1 - x_top1)) * hi_slack < b0:
                 return False  # the largest ΔV with k risk sets is too small; shrinks with k
+            if not allowed[depth + k]:
+                continue
             if log_k1[k] < a0:
                 continue  # k risk sets cannot add enough to x
             if _min_v(max(a0, x_top), k, m, log_r) * lo_slack > b1:
@@ -659,8 +717,10 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
                 and ci_near(x + a[r], v + b[r])]
         return (min(hits), max(hits)) if hits else empty
 
-    def plan(x: float, v: float, m: int) -> tuple[tuple[int, int], tuple[int, int], bool]:
-        """Where completions of ``(x, v)`` by risk sets in ``2..m`` can start.
+    def plan(x: float, v: float, m: int, depth: int) -> tuple[tuple[int, int], tuple[int, int],
+                                                             bool]:
+        """Where completions of ``(x, v)`` (``depth`` risk sets) by risk sets in ``2..m`` can
+        start, with a total number of events that is still ``allowed``.
 
         Returns the range of ``r`` completing with one risk set, the range of the first (larger)
         ``r`` of a completion with two, and whether three or more might work.  Necessary
@@ -674,15 +734,15 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
             return empty, empty, False
         # k = 1: a(r) in [a0, a1] and f(a(r)) = b(r) in [b0, b1]; a short range is checked
         # risk set by risk set
-        first = one(x, v, m, parts)
+        first = one(x, v, m, parts) if allowed[depth + 1] else empty
         two = empty
-        if m >= 3:
+        if m >= 3 and allowed[depth + 2]:
             two = hull([two_range(*pt, m) for pt in parts])
             if two != empty and two[1] - two[0] < SHORT:
                 hits = [r for r in range(two[0], two[1] + 1)
                         if one(x + a[r], v + b[r], r - 1) != empty]
                 two = (min(hits), max(hits)) if hits else empty
-        return first, two, m >= 4 and more_ok(parts, m)
+        return first, two, m >= 4 and more_ok(parts, m, depth)
 
     def children(node_plan, m: int, r_min: int):
         first, two, more = node_plan
@@ -745,7 +805,7 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
         for r in rs:
             x2, v2 = x + a[r], v + b[r]
             leaf = x_lo_t <= x2 <= x_hi_t and vmin <= v2 and ci_near(x2, v2)
-            child_plan = plan(x2, v2, r - 1)
+            child_plan = plan(x2, v2, r - 1, len(prefix) + 1)
             yield  # one step per child planned: the two searches below take turns
             if not leaf and child_plan == (empty, empty, False):
                 continue
@@ -755,7 +815,7 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
             if len(found) >= cap:
                 return
 
-    root = plan(0.0, 0.0, n)
+    root = plan(0.0, 0.0, n, 0)
 
     def restarts() -> Iterator[None]:
         """Guided dives with random perturbations, restarted after Luby-sequence budgets; a
@@ -834,9 +894,7 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
                                 if len(found) >= cap:
                                     return
 
-        ks = [k for k in range(1, n)
-              if log_r[n] - log_r[n - k] <= x_hi_t and log_k1[k] >= x_first
-              and _min_v(max(x_first, log_r[n] - log_r[n - k]), k, n, log_r) <= vmax]
+        ks = counts
         rng = random.Random(1)
         while ks:
             k = ks[rng.randrange(len(ks))]
