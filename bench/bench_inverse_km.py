@@ -9,7 +9,8 @@ and PASS/FAIL against the targets of issue 5:
    ``SWEEP`` more summarised) each answered in under 2 s — solutions up to the default
    ``limit`` or a proof that none exists;
 3. brute force (``itertools`` over all ``2^n`` subsets, :func:`km_risk_sets_naive`) against the
-   branch and bound on small cases, with the speed ratio (answers must agree).
+   solver on small cases (meet in the middle, its default up to ``MITM_MAX_N`` patients) and
+   against its branch and bound alone, with the speed ratios (all three answers must agree).
 
 Exit status 1 when a target fails (the verdicts are printed); timings are wall clock, best of
 ``REPEAT`` runs for the paper and the small cases, one run each for ``n = 1000``.
@@ -24,7 +25,7 @@ import sys
 import time
 from queue import Empty
 
-from blina import data_path
+from blina import data_path, inverse_km
 from blina.inverse_km import km_estimate_and_ci, km_risk_sets, km_risk_sets_naive
 from blina.numbers import decimals_of, fmt, parse_numbers
 
@@ -167,7 +168,8 @@ def main() -> int:
     print()
 
     # 3. naive enumeration vs branch and bound
-    print(f"{'small case':28} {'n':>3} {'naive s':>9} {'solver s':>9} {'ratio':>8} agree")
+    print(f"{'small case':28} {'n':>3} {'naive s':>9} {'middle s':>9} {'ratio':>8} "
+          f"{'b&b s':>9} {'ratio':>8} agree")
     ok_agree = True
     rng = random.Random(7)
     for n in (10, 12, 14, 16):
@@ -176,10 +178,17 @@ def main() -> int:
         t_naive, naive = best_time(lambda e=e, lo_=lo_, up_=up_, n=n:
                                    km_risk_sets_naive(e, lo_, up_, n), repeat=1)
         t_fast, fast = best_time(lambda e=e, lo_=lo_, up_=up_, n=n: km_risk_sets(e, lo_, up_, n))
-        agree = list(fast) == naive and fast.exhaustive and truth in naive
+        saved, inverse_km.MITM_MAX_N = inverse_km.MITM_MAX_N, 0  # the branch and bound alone
+        try:
+            t_bb, bb = best_time(lambda e=e, lo_=lo_, up_=up_, n=n: km_risk_sets(e, lo_, up_, n))
+        finally:
+            inverse_km.MITM_MAX_N = saved
+        agree = (list(fast) == naive == list(bb) and fast.exhaustive and bb.exhaustive
+                 and truth in naive)
         ok_agree &= agree
         print(f"{e + ' (' + lo_ + '-' + up_ + ')':28} {n:>3} {t_naive:>9.4f} {t_fast:>9.5f} "
-              f"{t_naive / max(t_fast, 1e-9):>7.0f}x {verdict(agree)}")
+              f"{t_naive / max(t_fast, 1e-9):>7.0f}x {t_bb:>9.5f} "
+              f"{t_naive / max(t_bb, 1e-9):>7.0f}x {verdict(agree)}")
     print()
     print(f"summary: paper {verdict(ok_paper)}, n=1000 {verdict(ok_large)}, "
           f"naive agreement {verdict(ok_agree)}")

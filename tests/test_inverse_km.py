@@ -10,6 +10,7 @@ The solver is compared with a brute-force ``itertools`` enumeration written in t
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from itertools import combinations
@@ -18,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from blina import audit
+from blina import audit, inverse_km
 from blina.inverse_km import (
     RiskSetSolutions,
     _luby,
@@ -274,9 +275,22 @@ def small_case(draw):
     return n, seq, decimals, rounding, shift
 
 
-@given(small_case())
+@contextmanager
+def method(name: str):
+    """Force one of the two exhaustive searches: meet in the middle (the default for small
+    n) or the branch and bound (the only one above ``MITM_MAX_N``)."""
+    saved = inverse_km.MITM_MAX_N
+    inverse_km.MITM_MAX_N = saved if name == "middle" else 0
+    try:
+        yield
+    finally:
+        inverse_km.MITM_MAX_N = saved
+
+
+@pytest.mark.parametrize("how", ["middle", "branch"])
+@given(case=small_case())
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-def test_agrees_with_naive_enumeration(case):
+def test_agrees_with_naive_enumeration(how, case):
     n, seq, decimals, rounding, shift = case
     values = []
     for text, d, k in zip(printed(seq, decimals, rounding), decimals, shift, strict=True):
@@ -286,7 +300,8 @@ def test_agrees_with_naive_enumeration(case):
     est, lo, up = values
     assume(Decimal(lo) <= Decimal(est) <= Decimal(up))
     expected = naive(est, lo, up, n, decimals, rounding)
-    res = km_risk_sets(est, lo, up, n, decimals=decimals, rounding=rounding, limit=10**6)
+    with method(how):
+        res = km_risk_sets(est, lo, up, n, decimals=decimals, rounding=rounding, limit=10**6)
     assert res.exhaustive
     assert list(res) == expected
     if shift == (0, 0, 0):
@@ -298,20 +313,21 @@ def test_agrees_with_naive_enumeration(case):
 
 
 @st.composite
-def censoring_pattern(draw):
-    # n <= 24: with n near 40 and many events (S below ~20%) an exhaustive search can take a
-    # minute (known limitation of the branch and bound, see km_risk_sets and bench/)
-    n = draw(st.integers(2, 24))
+def censoring_pattern(draw, max_n):
+    # the branch and bound is held to n <= 24: with n near 40 and many events (S below ~20%)
+    # it can take minutes (its known limit, see km_risk_sets and bench/)
+    n = draw(st.integers(2, max_n))
     durations = draw(st.lists(st.integers(1, 30), min_size=n, max_size=n))
     events = draw(st.lists(st.booleans(), min_size=n, max_size=n))
     at = draw(st.integers(1, max(durations)))
     return durations, events, at
 
 
-@given(censoring_pattern())
+@pytest.mark.parametrize("how", ["middle", "branch"])
+@given(data=st.data())
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-def test_round_trip_recovers_true_risk_sets(pattern):
-    durations, events, at = pattern
+def test_round_trip_recovers_true_risk_sets(how, data):
+    durations, events, at = data.draw(censoring_pattern(32 if how == "middle" else 24))
     n = len(durations)
     truth = risk_sets_of(durations, events, at)
     s, lo, hi = km_estimate(durations, events, at)  # blina.survival, handles ties itself
@@ -319,7 +335,8 @@ def test_round_trip_recovers_true_risk_sets(pattern):
     # print like a statistics package: the estimate exactly, the bounds from their floats
     est_p = str(half_up(est_exact(truth) * 100, 2))
     lo_p, hi_p = str(half_up(100 * lo, 2)), str(half_up(100 * hi, 2))
-    res = km_risk_sets(est_p, lo_p, hi_p, n, limit=20_000)
+    with method(how):
+        res = km_risk_sets(est_p, lo_p, hi_p, n, limit=20_000)
     if truth and truth[-1] == 1:  # S = 0: every subset of {2..n} followed by risk set 1
         assert res.count_at_least == 2 ** (n - 1)
         assert res.exhaustive == (2 ** (n - 1) <= 20_000)
@@ -447,3 +464,32 @@ def test_large_n_every_held_solution_prints_as_given():
     for seq in res:
         assert all(a > b for a, b in zip(seq, seq[1:], strict=False)) and seq[0] <= 1000
         assert printed(seq) == (est, lo, up)
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 1000])
+def test_meet_in_the_middle_in_small_blocks_finds_the_same(chunk):
+    """Pairs of halves are checked in blocks of about MITM_CHUNK: tiny blocks (one low subset
+    each, or a few) must give exactly what brute force gives."""
+    cases = [("51.43", "11.78", "81.32", 10), ("27.50", "1.07", "69.26", 12),
+             ("50", None, None, 9)]
+    saved = inverse_km.MITM_CHUNK
+    inverse_km.MITM_CHUNK = chunk
+    try:
+        for est, lo, up, n in cases:
+            decimals = 0 if lo is None else 2
+            res = km_risk_sets(est, lo, up, n, decimals=decimals, limit=10**6)
+            want = (naive(est, lo, up, n) if lo is not None else sorted(
+                (c for k in range(n + 1) for c in combinations(range(n, 0, -1), k)
+                 if printed(c, (0, 0, 0))[0] == est), key=lambda s: (len(s), [-r for r in s])))
+            assert res.exhaustive and list(res) == want and want
+    finally:
+        inverse_km.MITM_CHUNK = saved
+
+
+def test_small_n_with_most_patients_dead_is_fast_enough_to_test():
+    """The case that takes the branch and bound seconds (n = 23, 12 events, S = 12.73%):
+    meet in the middle proves its four sequences at once; each prints as given."""
+    res = km_risk_sets("12.73", "0.83", "41.24", 23)
+    assert res.exhaustive and len(res) == 4 and res.event_counts == (12,)
+    for seq in res:
+        assert printed(seq) == ("12.73", "0.83", "41.24")

@@ -40,6 +40,8 @@ from fractions import Fraction
 from itertools import combinations
 from numbers import Real
 
+import numpy as np
+
 __all__ = [
     "CI_TOLERANCE",
     "Z975",
@@ -64,6 +66,11 @@ WARMUP_STEPS = 4096  # children planned by the complete search before the dives 
 STEER_STEPS = 2000  # moves of one local-search start before the next
 TURN_STEPS = 64  # children planned per turn of each search
 REFINE_TESTS = 4096  # interval tests spent, per number of events, on ruling it out
+REFINE_LEVELS = 5  # halvings of each slice checked, for k ≥ 3, when the slice itself passes
+MITM_MAX_N = 40  # up to this many patients, try meet in the middle before branch and bound
+MITM_MAX_PAIRS = 400_000_000  # ... unless more pairs than this fall in the estimate's window
+MITM_CHUNK = 2_000_000  # pairs checked per vectorised step (bounds the memory: ~200 MB)
+TRIM_CELLS = 64  # cells of x per round when trimming the window to where the CI band exists
 _SLACK = 1e-9  # relative slack used only for pruning; final checks are exact / CI_TOLERANCE
 
 Printed = int | float | str | Decimal
@@ -311,7 +318,10 @@ def km_risk_sets(estimate: Printed, lower: Printed | None, upper: Printed | None
     Meier 1958; Greenwood 1926; Kalbfleisch & Prentice 2002), sorted by number of events and
     then by descending risk sets.  More than ``limit`` solutions: ``exhaustive=False``.
 
-    The search is a depth-first branch and bound in ``x = −ln S`` and ``V``: a child adds
+    Up to ``MITM_MAX_N`` patients the answer comes from meet in the middle over the two
+    halves of ``2..n`` (:func:`_meet_in_the_middle`), exhaustive and fast whatever the estimate.
+    Above, or when too many pairs of halves fall in the estimate's window, the search is a
+    depth-first branch and bound in ``x = −ln S`` and ``V``: a child adds
     ``a(r) = ln(r/(r−1))`` and ``b(r) = 1/(r(r−1))``.  It prunes when ``x`` would pass the
     estimate's upper edge, when ``x + ln r`` (taking every remaining risk set) cannot reach its
     lower edge, when ``V`` exceeds the largest variance the CI allows, when even the cheapest
@@ -324,12 +334,13 @@ def km_risk_sets(estimate: Printed, lower: Printed | None, upper: Printed | None
     complete search takes turns with guided dives and local steering, see ``_search``), then
     sorted as above; ``count`` is then a lower bound.
 
-    Cost: the paper's figures take milliseconds together and ``n = 1000`` with 40 events
-    about 0.2 s at most (bench/bench_inverse_km.py; 200 random censoring patterns all under
-    2 s).  The search is still exponential in the worst case: 30–40 patients with most of them
-    dead (``S`` below ~10%, e.g. ``8.25 (0.78–27.73)`` with ``n = 39``) take more than five
-    minutes, and so can a hand-made printed figure whose region holds few, tightly packed
-    solutions among ``n = 1000``; a proof that none exists takes as long as the complete search.
+    Cost: the paper's figures take milliseconds together, ``n = 39`` with most patients dead
+    (``8.25 (0.78–27.73)``) about a second, and ``n = 1000`` with 40 events under 0.6 s in
+    every censoring pattern of bench/bench_inverse_km.py.  The branch and bound is still
+    exponential in the worst case: a printed figure whose admissible region is a sliver holding
+    a few hundred packed solutions among ``n = 1000`` can take seconds to prove complete (of 90
+    figures made by moving each CI bound of real ones by ±0.01, 15 were proved impossible in
+    milliseconds, 88 answered in under 2.5 s and one took 7 s).
     """
     problem, (est, lo, up), decs, ivs, limit, z = _parse(estimate, lower, upper, n, decimals,
                                                           rounding, limit, z)
@@ -489,6 +500,103 @@ def _min_v(dx: float, k: int, m: int, log_r: Sequence[float]) -> float:
     return lo * _f(lam) + k / (m * (m - k)) - lo / (m * (m - lo))
 
 
+def _trim(constraints: list[tuple[float, int, bool]], x1: float, x2: float,
+          z: float) -> tuple[float, float]:
+    """The part of ``[x1, x2]`` (finite, ``0 ≤ x1``) where the CI leaves some ``V``.
+
+    Cuts the window into ``TRIM_CELLS`` cells, drops the cells whose band (:func:`_v_bounds`,
+    a relaxation over the cell) is empty, keeps the span from the first to the last cell left,
+    and repeats while that shrinks the window by more than half.  Sound: no ``x`` dropped has
+    an admissible ``V``.  Returns ``(inf, -inf)`` when no cell is left.  Printed CIs often
+    leave only a thin wedge at one end of the estimate's window; the bounds of the search and
+    the strip's slices then work on the wedge rather than on the whole window.
+    """
+    for _ in range(8):
+        step = (x2 - x1) / TRIM_CELLS
+        if step <= 0:
+            break
+        edges = [x1 + i * step for i in range(TRIM_CELLS)] + [x2]
+        kept = [(p, q) for p, q in zip(edges, edges[1:], strict=False)
+                if (band := _v_bounds(constraints, p, q, z))[0] <= band[1]]
+        if not kept:
+            return math.inf, -math.inf
+        new1, new2 = kept[0][0], kept[-1][1]
+        shrunk = (new2 - new1) < (x2 - x1) / 2
+        x1, x2 = new1, new2
+        if not shrunk:
+            break
+    return x1, x2
+
+
+def _halves(values_a: list[float], values_b: list[float]) -> tuple[np.ndarray, np.ndarray]:
+    """``Σ a`` and ``Σ b`` over every subset of the items; bit ``j`` of an index is item ``j``."""
+    xs, vs = np.zeros(1), np.zeros(1)
+    for a_r, b_r in zip(values_a, values_b, strict=True):
+        xs, vs = np.concatenate([xs, xs + a_r]), np.concatenate([vs, vs + b_r])
+    return xs, vs
+
+
+def _meet_in_the_middle(problem: _Problem, x_lo: float, x_hi: float, vmin: float, vmax: float,
+                        found: list[tuple[int, ...]], cap: int) -> bool:
+    """Every solution with ``S > 0`` by meet in the middle, exhaustively; False (nothing
+    added) when more than ``MITM_MAX_PAIRS`` pairs of halves fall in the ``x`` window.
+
+    The risk sets ``2..n`` are split into a low and a high half; all ``2^h`` subsets of each
+    are summed (``x = Σ a``, ``V = Σ b``), the high half sorted by ``x``, and each low subset
+    paired with the run of high subsets that puts ``x`` in ``[x_lo, x_hi]`` (binary search);
+    pairs with ``V`` in ``[vmin, vmax]`` and a log(−log) CI near the printed one are checked
+    exactly by ``problem.matches``.  ``O(2^(n/2) log n)`` plus the pairs, whatever the
+    estimate: the branch and bound is slowest for few patients with most of them dead.
+    """
+    low = list(range(2, (problem.n + 3) // 2))
+    high = list(range((problem.n + 3) // 2, problem.n + 1))
+    def a_of(r: int) -> float:
+        return -math.log1p(-1.0 / r)
+
+    def b_of(r: int) -> float:
+        return 1.0 / (r * (r - 1))
+
+    x_l, v_l = _halves([a_of(r) for r in low], [b_of(r) for r in low])
+    x_h, v_h = _halves([a_of(r) for r in high], [b_of(r) for r in high])
+    order = np.argsort(x_h, kind="stable")
+    x_h, v_h = x_h[order], v_h[order]
+    start = np.searchsorted(x_h, x_lo - x_l, side="left")
+    stop = np.searchsorted(x_h, x_hi - x_l, side="right")
+    counts = np.maximum(stop - start, 0)
+    ends = np.cumsum(counts)
+    if ends[-1] > MITM_MAX_PAIRS:
+        return False
+    first = 0
+    while first < len(x_l):  # low subsets in blocks of about MITM_CHUNK pairs
+        last = max(first + 1, int(np.searchsorted(ends, ends[first] - counts[first]
+                                                  + MITM_CHUNK, side="right")))
+        block = np.arange(first, min(last, len(x_l)))
+        first = last
+        li = np.repeat(block, counts[block])
+        offsets = np.arange(len(li)) - np.repeat(ends[block] - counts[block] - (
+            ends[block[0]] - counts[block[0]]), counts[block])
+        hi = start[li] + offsets
+        x, v = x_l[li] + x_h[hi], v_l[li] + v_h[hi]
+        keep = (x > 0) & (v >= vmin) & (v <= vmax)
+        if problem.lo_iv is not None or problem.up_iv is not None:  # float pre-check of the CI
+            pre = 1e-8
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                sigma = np.sqrt(v) / x
+                lower = np.exp(-x * np.exp(problem.z * sigma))
+                upper = np.exp(-x * np.exp(-problem.z * sigma))
+            for iv, bound in ((problem.lo_iv, lower), (problem.up_iv, upper)):
+                if iv is not None:
+                    keep &= (float(iv[0]) - pre <= bound) & (bound < float(iv[1]) + pre)
+        for i, j in zip(li[keep].tolist(), order[hi[keep]].tolist(), strict=True):
+            seq = tuple([r for bit, r in enumerate(high) if j >> bit & 1][::-1]
+                        + [r for bit, r in enumerate(low) if i >> bit & 1][::-1])
+            if problem.matches(seq):
+                found.append(seq)
+                if len(found) >= cap:
+                    return True
+    return True
+
+
 def _event_counts(constraints: list[tuple[float, int, bool]], n: int, x_lo: float,
                   x_hi: float, z: float) -> list[int]:
     """Numbers of events ``k`` (``1 ≤ k < n``, so ``S > 0``) not ruled out before the search.
@@ -557,12 +665,20 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
       ``n = SLICE_FROM_N`` on the admissible ``(x, V)`` strip is cut into ``PIECES`` slices of
       ``x``, each with its own band of ``V``: a completion must land in one of them.
 
+    Before the search, the ``x`` window is trimmed to where the CI leaves some ``V``
+    (:func:`_trim`) and the numbers of events that cannot fit are ruled out
+    (:func:`_event_counts`); a prefix is only extended towards a total still allowed.  For
+    ``k ≥ 3`` each slice that passes is checked again half by half (``REFINE_LEVELS`` deep),
+    and the first of three or more risk sets adding at most the budget has
+    ``a(r) ≤ budget/k``, which bounds the children tried.
+
     Schedule: the complete search (largest risk sets first) runs alone for ``WARMUP_STEPS``
-    children, which finishes every small problem; then it takes turns of ``TURN_STEPS`` with
-    randomised guided dives (restarted on Luby budgets, :func:`_luby`) and with a local search
-    that steers a sequence of ``k`` risk sets into the strip.  The helpers only add solutions
-    (each checked by ``problem.matches``); only the complete search can finish, and when it
-    does every solution has been found.
+    children, which finishes most problems; then, from ``SLICE_FROM_N`` patients on, it takes
+    turns of ``TURN_STEPS`` with randomised guided dives (restarted on Luby budgets,
+    :func:`_luby`) and with a local search that steers ``k`` risk sets into the strip from a
+    uniform or a two-block start and harvests the neighbours of every solution found.  The
+    helpers only add solutions (each checked by ``problem.matches``); only the complete search
+    can finish, and when it does every solution has been found.
     """
     n = problem.n
     if problem.matches(()):  # the empty sequence: S = 1, degenerate CI
@@ -577,6 +693,14 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
     tol = 1e-12
     x_lo_t = x_lo - tol * max(1.0, abs(x_lo)) if math.isfinite(x_lo) else x_lo
     x_hi_t = x_hi + tol * max(1.0, x_hi) if math.isfinite(x_hi) else x_hi
+    if constraints and math.isfinite(x_hi_t):  # only where the CI leaves some V
+        x_lo_t, x_hi_t = _trim(constraints, max(x_lo_t, 0.0), x_hi_t, problem.z)
+        if x_lo_t > x_hi_t:
+            return
+        vmin, vmax = _v_bounds(constraints, x_lo_t, x_hi_t, problem.z)
+    if 2 <= n <= MITM_MAX_N and _meet_in_the_middle(problem, x_lo_t, x_hi_t, vmin, vmax,
+                                                    found, cap):
+        return
     a = [math.inf, math.inf] + [-math.log1p(-1.0 / r) for r in range(2, n + 1)]
     b = [math.inf, math.inf] + [1.0 / (r * (r - 1)) for r in range(2, n + 1)]
     log_r = [-math.inf] + [math.log(r) for r in range(1, n + 1)]
@@ -620,18 +744,28 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
     # The admissible region, sliced once: a total x in [p, q] needs V in [v_lo, v_hi].  The
     # region is a thin slanted strip; per-slice bands are much tighter than the whole box.
     x_first = max(x_lo_t, 0.0)
+    large = n >= SLICE_FROM_N
     if math.isfinite(x_hi_t):
-        pieces = PIECES if n >= SLICE_FROM_N else 1
+        pieces = PIECES if large else 1
         step = (x_hi_t - x_first) / pieces
         edges = [x_first + i * step for i in range(pieces)] + [x_hi_t]
     else:
         edges = [x_first, x_hi_t]
-    strip = []
-    for p, q in zip(edges, edges[1:], strict=False):
+    def piece(p: float, q: float, level: int):
+        """``(p, q, v_lo, v_hi, halves)`` for ``x`` in ``[p, q]``, or None if no ``V`` fits;
+        ``halves`` (down to ``level = 0``; None there) is the same for each half."""
         v_lo, v_hi = (_v_bounds(constraints, p, q, problem.z) if constraints is not None
                       else (math.inf, 0.0))
-        if v_lo <= v_hi:
-            strip.append((p, q, v_lo, v_hi))
+        if v_lo > v_hi:
+            return None
+        halves = None
+        if level > 0 and math.isfinite(q):
+            mid = (p + q) / 2
+            halves = [h for h in (piece(p, mid, level - 1), piece(mid, q, level - 1)) if h]
+        return p, q, v_lo, v_hi, halves
+
+    levels = REFINE_LEVELS if large else 0
+    strip = [sl for p, q in zip(edges, edges[1:], strict=False) if (sl := piece(p, q, levels))]
     counts = [] if constraints is None else _event_counts(constraints, n, x_first, x_hi_t,
                                                           problem.z)
     if not counts:
@@ -639,6 +773,9 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
     allowed = [False] * (n + 2)  # allowed[k]: k events in all may still fit
     for k in counts:
         allowed[k] = True
+    next_allowed = [n + 1] * (n + 3)  # the smallest allowed total from t on
+    for t in range(n, -1, -1):
+        next_allowed[t] = t if allowed[t] else next_allowed[t + 1]
 
     def two_range(a0: float, a1: float, b0: float, b1: float, m: int) -> tuple[int, int]:
         """First (larger) ``r`` of two risk sets adding ``Δx ∈ [a0, a1]``, ``ΔV ∈ [b0, b1]``.
@@ -667,9 +804,9 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
             return empty
         return min(rg[0] for rg in ranges), max(rg[1] for rg in ranges)
 
-    def more_ok(parts, m: int, depth: int) -> bool:
+    def more_ok(parts, x: float, v: float, m: int, depth: int) -> bool:
         """Whether ``k ≥ 3`` risk sets from ``2..m`` might complete a prefix of ``depth`` risk
-        sets (necessary conditions)."""
+        sets at ``(x, v)`` (necessary conditions; ``parts = slices_of(x, v)``)."""
         a0, a1 = parts[0][0], parts[-1][1]
         b0, b1 = min(pt[2] for pt in parts), max(pt[3] for pt in parts)
         for k in range(3, m):
@@ -686,17 +823,27 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
                 continue  # k risk sets cannot add enough to x
             if _min_v(max(a0, x_top), k, m, log_r) * lo_slack > b1:
                 continue
-            for p, q, lo_v, hi_v in parts:  # the same tests slice by slice
-                dx_lo, dx_hi = max(p, x_top), min(q, log_k1[k])
-                if (dx_lo <= dx_hi and (v_top1 + _f(dx_hi - x_top1)) * hi_slack >= lo_v
-                        and _min_v(dx_lo, k, m, log_r) * lo_slack <= hi_v):
-                    return True
+
+            def passes(sl, k=k, x_top=x_top, x_top1=x_top1, v_top1=v_top1) -> bool:
+                """The same tests on one slice, then on its halves while it passes."""
+                p, q, v_lo, v_hi, halves = sl
+                if q <= x or v_hi <= v:
+                    return False
+                dx_lo, dx_hi = max(p - x, 0.0, x_top), min(q - x, log_k1[k])
+                if not (dx_lo <= dx_hi and (v_top1 + _f(dx_hi - x_top1)) * hi_slack
+                        >= max(v_lo - v, 0.0) * lo_slack
+                        and _min_v(dx_lo, k, m, log_r) * lo_slack <= (v_hi - v) * hi_slack):
+                    return False
+                return halves is None or any(passes(h) for h in halves)
+
+            if any(passes(sl) for sl in strip):
+                return True
         return False
 
     def slices_of(x: float, v: float):
         """The strip's slices seen from ``(x, v)``: ``(Δx_lo, Δx_hi, ΔV_lo, ΔV_hi)`` each."""
         return [(max(p - x, 0.0), q - x, max(v_lo - v, 0.0) * lo_slack, (v_hi - v) * hi_slack)
-                for p, q, v_lo, v_hi in strip if q > x and v_hi > v]
+                for p, q, v_lo, v_hi, _ in strip if q > x and v_hi > v]
 
     def one(x: float, v: float, m: int, parts=None) -> tuple[int, int]:
         """Risk sets ``r ≤ m`` that complete ``(x, v)`` alone: ``a(r)`` and ``b(r) = f(a(r))``
@@ -718,20 +865,21 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
         return (min(hits), max(hits)) if hits else empty
 
     def plan(x: float, v: float, m: int, depth: int) -> tuple[tuple[int, int], tuple[int, int],
-                                                             bool]:
+                                                             int]:
         """Where completions of ``(x, v)`` (``depth`` risk sets) by risk sets in ``2..m`` can
         start, with a total number of events that is still ``allowed``.
 
         Returns the range of ``r`` completing with one risk set, the range of the first (larger)
-        ``r`` of a completion with two, and whether three or more might work.  Necessary
+        ``r`` of a completion with two, and the smallest first ``r`` of a completion with three
+        or more (0: none might work).  Necessary
         conditions only (``problem.matches`` decides), slice by slice of the strip: adding
         ``Δx ∈ [p − x, q − x]`` needs ``ΔV ∈ [v_lo − v, v_hi − v]``.
         """
         if m < 2:
-            return empty, empty, False
+            return empty, empty, 0
         parts = slices_of(x, v)
         if not parts:
-            return empty, empty, False
+            return empty, empty, 0
         # k = 1: a(r) in [a0, a1] and f(a(r)) = b(r) in [b0, b1]; a short range is checked
         # risk set by risk set
         first = one(x, v, m, parts) if allowed[depth + 1] else empty
@@ -742,15 +890,29 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
                 hits = [r for r in range(two[0], two[1] + 1)
                         if one(x + a[r], v + b[r], r - 1) != empty]
                 two = (min(hits), max(hits)) if hits else empty
-        return first, two, m >= 4 and more_ok(parts, m, depth)
+        more = 0  # the smallest first risk set of a completion by three or more; 0: none
+        if m >= 4 and more_ok(parts, x, v, m, depth):
+            # the largest of k risk sets adding at most the budget has a(r) ≤ budget / k
+            k3 = next_allowed[depth + 3] - depth
+            budget = x_hi_t - x
+            more = 2 if math.isinf(budget) else max(2, math.floor(
+                1.0 / -math.expm1(-budget / k3) * lo_slack))
+        return first, two, more
 
     def children(node_plan, m: int, r_min: int):
+        """Risk sets to try next, largest first: all from ``m`` down to ``more`` (the first of
+        three or more), then those that start a completion by one or two."""
         first, two, more = node_plan
+        starts = [rg for rg in (first, two) if rg != empty]
+        if not starts:
+            return range(m, max(more, r_min) - 1, -1) if more else ()
+        lo = max(r_min, min(rg[0] for rg in starts))
+        hi = min(m, max(rg[1] for rg in starts), (more or m + 1) - 1)
+        rest = (r for r in range(hi, lo - 1, -1)
+                if first[0] <= r <= first[1] or two[0] <= r <= two[1])
         if more:
-            return range(m, r_min - 1, -1)
-        lo, hi = max(r_min, min(first[0], two[0])), min(m, max(first[1], two[1]))
-        return [r for r in range(hi, lo - 1, -1)
-                if first[0] <= r <= first[1] or two[0] <= r <= two[1]]
+            return itertools.chain(range(m, max(more, r_min) - 1, -1), rest)
+        return rest
 
     x_c = (x_lo_t + x_hi_t) / 2
     v_c = (vmin + vmax) / 2
@@ -807,7 +969,7 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
             leaf = x_lo_t <= x2 <= x_hi_t and vmin <= v2 and ci_near(x2, v2)
             child_plan = plan(x2, v2, r - 1, len(prefix) + 1)
             yield  # one step per child planned: the two searches below take turns
-            if not leaf and child_plan == (empty, empty, False):
+            if not leaf and child_plan == (empty, empty, 0):
                 continue
             prefix.append(r)
             yield from visit(prefix, x2, v2, r - 1, child_plan, guide)
@@ -848,7 +1010,7 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
         """
         if not (math.isfinite(x_hi_t) and math.isfinite(vmax) and strip and n >= 3):
             return
-        p, q, v_lo, v_hi = max(strip, key=lambda sl: sl[3] - sl[2])  # aim at the widest band
+        p, q, v_lo, v_hi, _ = max(strip, key=lambda sl: sl[3] - sl[2])  # aim at the widest band
         x_t, v_t = (p + q) / 2, (v_lo + v_hi) / 2
         wx, wv = max(x_hi_t - x_first, 1e-300), max(v_hi - v_lo, 1e-300)
 
@@ -873,22 +1035,70 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
             seq = spaced(s_lo * spread if k > 1 else s_lo)
             return seq if seq[-1] >= 2 and len(set(seq)) == k else None
 
+        def two_blocks(k: int, jitter: int) -> list[int] | None:
+            """A top block ``n, ..., n − j + 1`` and a second block of ``k − j`` risk sets
+            placed so that ``Σ a ≈ x_t``.  ``j = 0`` is one block (least ``V`` for its ``x``),
+            ``j = k − 1`` the top block and one risk set (most ``V``): ``j`` is chosen for
+            ``V ≈ v_t``, then moved by ``jitter``.  Solutions of thin regions often look like
+            this, which a uniform start cannot reach by single moves."""
+            def second(j: int) -> int | None:  # top of the second block, or None
+                size, need = k - j, x_t - (log_r[n] - log_r[n - j])
+                lo, hi = size + 1, n - j  # the block c..c − size + 1 adds ln(c/(c − size))
+                if hi < lo or log_r[hi] - log_r[hi - size] > need * hi_slack or (
+                        log_r[lo] - log_r[lo - size] < need):
+                    return None
+                while lo < hi:  # the largest c adding at least `need`
+                    mid = (lo + hi + 1) // 2
+                    if log_r[mid] - log_r[mid - size] >= need:
+                        lo = mid
+                    else:
+                        hi = mid - 1
+                return lo
+
+            options = []
+            for j in range(k):
+                c = second(j)
+                if c is not None:
+                    size = k - j
+                    v = j / (n * (n - j)) + 1 / (c - size) - 1 / c  # telescoping sums of b
+                    options.append((abs(v - v_t), j, c))
+            if not options:
+                return None
+            options.sort()
+            _, j, c = options[min(len(options) - 1, abs(jitter))]
+            return list(range(n, n - j, -1)) + list(range(c, c - (k - j), -1))
+
         def moves(seq: list[int], i: int, reach: int) -> range:
             above = seq[i - 1] if i else n + 1
             below = seq[i + 1] if i + 1 < len(seq) else 1
             return range(max(below + 1, seq[i] - reach), min(above - 1, seq[i] + reach) + 1)
 
         def harvest(seq: list[int]) -> Iterator[None]:
+            """Breadth first from a solution: move one risk set by up to 2 within its gap,
+            alone or with the last (smallest) risk set re-chosen to put ``x`` back (every
+            last risk set that completes, :func:`one`): thin regions are lines of solutions
+            that single moves leave at once."""
             queue = deque([seq])
             while queue and len(found) < cap:
                 cur = queue.popleft()
+                harvested.add(tuple(cur))
                 x, v = sum(a[r] for r in cur), sum(b[r] for r in cur)
+                last = len(cur) - 1
                 for i, r in enumerate(cur):
                     for r2 in moves(cur, i, 2):
                         yield
+                        if r2 == r:
+                            continue
                         x2, v2 = x - a[r] + a[r2], v - b[r] + b[r2]
-                        if r2 != r and fits(x2, v2):
-                            nxt = cur[:i] + [r2] + cur[i + 1:]
+                        nexts = [cur[:i] + [r2] + cur[i + 1:]] if fits(x2, v2) else []
+                        if i < last:  # re-choose the last risk set
+                            x3, v3 = x2 - a[cur[last]], v2 - b[cur[last]]
+                            lo, hi = one(x3, v3, (r2 if i == last - 1 else cur[last - 1]) - 1)
+                            if hi - lo < SHORT:
+                                nexts += [cur[:i] + [r2] + cur[i + 1:last] + [r3]
+                                          for r3 in range(lo, hi + 1) if r3 != cur[last]
+                                          and fits(x3 + a[r3], v3 + b[r3])]
+                        for nxt in nexts:
                             if record(tuple(nxt)):
                                 queue.append(nxt)
                                 if len(found) >= cap:
@@ -896,9 +1106,16 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
 
         ks = counts
         rng = random.Random(1)
+        harvested: set[tuple[int, ...]] = set()
+        done = 0  # solutions of `found` (from any search) looked at for harvesting
         while ks:
+            while done < len(found):
+                if found[done] and found[done] not in harvested:
+                    yield from harvest(list(found[done]))
+                done += 1
             k = ks[rng.randrange(len(ks))]
-            seq = start(k, rng.uniform(0.9, 1.1))
+            seq = (start(k, rng.uniform(0.9, 1.1)) if rng.random() < 0.5
+                   else two_blocks(k, int(rng.expovariate(0.5))))
             if seq is None:
                 continue
             x, v = sum(a[r] for r in seq), sum(b[r] for r in seq)
@@ -933,7 +1150,9 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
     for _ in range(WARMUP_STEPS):  # small problems finish here, before anything else starts
         if next(complete, StopIteration) is StopIteration or len(found) >= cap:
             return
-    helpers = [restarts(), steering()]
+    # Below SLICE_FROM_N patients the tree is small enough to finish: the helpers would only
+    # slow the proof down (they cannot end the search).
+    helpers = [restarts(), steering()] if large else []
     while True:
         for _ in range(TURN_STEPS):
             if next(complete, StopIteration) is StopIteration or len(found) >= cap:
