@@ -340,7 +340,7 @@ def km_risk_sets(estimate: Printed, lower: Printed | None, upper: Printed | None
     exponential in the worst case: a printed figure whose admissible region is a sliver holding
     a few hundred packed solutions among ``n = 1000`` can take seconds to prove complete (of 90
     figures made by moving each CI bound of real ones by ±0.01, 15 were proved impossible in
-    milliseconds, 88 answered in under 2.5 s and one took 7 s).
+    milliseconds, 89 answered within 2.5 s and one took 7 s).
     """
     problem, (est, lo, up), decs, ivs, limit, z = _parse(estimate, lower, upper, n, decimals,
                                                           rounding, limit, z)
