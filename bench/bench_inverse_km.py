@@ -8,6 +8,8 @@ and PASS/FAIL against the targets of issue 5:
 2. ``n = 1000`` with 40 events before the time point (constructed censoring patterns: five shown,
    ``SWEEP`` more summarised) each answered in under 2 s — solutions up to the default
    ``limit`` or a proof that none exists;
+   Reported only: the same patterns with each printed CI bound moved by one unit, figures that
+   no censoring pattern need have made (answered, proved impossible, or not within 5 s).
 3. brute force (``itertools`` over all ``2^n`` subsets, :func:`km_risk_sets_naive`) against the
    solver on small cases (meet in the middle, its default up to ``MITM_MAX_N`` patients) and
    against its branch and bound alone, with the speed ratios (all three answers must agree).
@@ -19,10 +21,12 @@ Exit status 1 when a target fails (the verdicts are printed); timings are wall c
 from __future__ import annotations
 
 import csv
+import itertools
 import multiprocessing
 import random
 import sys
 import time
+from decimal import Decimal
 from queue import Empty
 
 from blina import data_path, inverse_km
@@ -34,6 +38,8 @@ TARGET_PAPER = 0.5
 TARGET_LARGE = 2.0
 CUTOFF = 20.0  # seconds after which a large case is stopped and counted as failed
 SWEEP = 20  # further n = 1000 censoring patterns, reported as a distribution
+PERTURB_SEEDS = 10  # patterns whose printed CI bounds are moved by one unit (9 figures each)
+PERTURB_CUTOFF = 5.0  # seconds
 
 
 def best_time(fn, repeat: int = REPEAT):
@@ -165,6 +171,31 @@ def main() -> int:
     ok_large = max(times) < TARGET_LARGE
     print(f"slowest of {len(times)}: {max(times):.3f} s (target < {TARGET_LARGE} s) "
           f"{verdict(ok_large)}")
+    print()
+
+    # 2b. harder: printed figures no censoring pattern made (reported, not a target)
+    perturbed = []
+    for seed in range(2024, 2024 + PERTURB_SEEDS):
+        est, lo, up = printed(large_case(seed=seed))
+        for d_lo, d_up in itertools.product((-1, 0, 1), repeat=2):
+            moved = (str(Decimal(lo) + Decimal(d_lo) / 100), str(Decimal(up) + Decimal(d_up) / 100))
+            perturbed.append(timed_in_subprocess((est, *moved, 1000), PERTURB_CUTOFF))
+    answered = sorted(a[0] for a in perturbed if a is not None)
+    impossible = sum(1 for a in perturbed if a is not None and a[1] == 0)
+    print(f"perturbed figures (each CI bound of seeds 2024-{2023 + PERTURB_SEEDS} moved by "
+          f"-0.01/0/+0.01): {len(answered)} of {len(perturbed)} answered within "
+          f"{PERTURB_CUTOFF:.0f} s ({impossible} proved impossible), median "
+          f"{answered[len(answered) // 2]:.3f} s, slowest {answered[-1]:.3f} s, "
+          f"{sum(t >= TARGET_LARGE for t in answered)} answered at or over {TARGET_LARGE} s "
+          "(reported only)")
+    print()
+
+    # 2c. few patients, most of them dead: the branch and bound's weak spot (reported only)
+    for args in (("12.73", "0.83", "41.24", 23), ("8.25", "0.78", "27.73", 39)):
+        answer = timed_in_subprocess(args, CUTOFF)
+        shown = (f"{answer[1]} sequences held, exhaustive={answer[2]}, events {answer[3]}, "
+                 f"{answer[0]:.3f} s") if answer else f"no answer within {CUTOFF:.0f} s"
+        print(f"n={args[3]}, {args[0]}% ({args[1]}-{args[2]}): {shown} (reported only)")
     print()
 
     # 3. naive enumeration vs branch and bound
