@@ -528,11 +528,13 @@ def _trim(constraints: list[tuple[float, int, bool]], x1: float, x2: float,
     return x1, x2
 
 
-def _halves(values_a: list[float], values_b: list[float]) -> tuple[np.ndarray, np.ndarray]:
-    """``Σ a`` and ``Σ b`` over every subset of the items; bit ``j`` of an index is item ``j``."""
+def _halves(risk_sets: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """``Σ a(r)`` and ``Σ b(r)`` over every subset of ``risk_sets``; bit ``j`` of an index
+    says whether ``risk_sets[j]`` is in (``a(r) = −ln(1 − 1/r)``, ``b(r) = 1/(r(r − 1))``)."""
     xs, vs = np.zeros(1), np.zeros(1)
-    for a_r, b_r in zip(values_a, values_b, strict=True):
-        xs, vs = np.concatenate([xs, xs + a_r]), np.concatenate([vs, vs + b_r])
+    for r in risk_sets:
+        xs = np.concatenate([xs, xs - math.log1p(-1.0 / r)])
+        vs = np.concatenate([vs, vs + 1.0 / (r * (r - 1))])
     return xs, vs
 
 
@@ -550,14 +552,8 @@ def _meet_in_the_middle(problem: _Problem, x_lo: float, x_hi: float, vmin: float
     """
     low = list(range(2, (problem.n + 3) // 2))
     high = list(range((problem.n + 3) // 2, problem.n + 1))
-    def a_of(r: int) -> float:
-        return -math.log1p(-1.0 / r)
-
-    def b_of(r: int) -> float:
-        return 1.0 / (r * (r - 1))
-
-    x_l, v_l = _halves([a_of(r) for r in low], [b_of(r) for r in low])
-    x_h, v_h = _halves([a_of(r) for r in high], [b_of(r) for r in high])
+    x_l, v_l = _halves(low)
+    x_h, v_h = _halves(high)
     order = np.argsort(x_h, kind="stable")
     x_h, v_h = x_h[order], v_h[order]
     start = np.searchsorted(x_h, x_lo - x_l, side="left")
