@@ -23,6 +23,7 @@ from blina import audit, inverse_km
 from blina.inverse_km import (
     RiskSetSolutions,
     _luby,
+    _max_v,
     _min_v,
     km_risk_sets,
     max_estimate,
@@ -424,14 +425,16 @@ def _b(r: int) -> float:
 
 
 @pytest.mark.parametrize(("m", "k"), [(6, 1), (6, 3), (9, 2), (9, 4), (12, 5), (14, 6)])
-def test_min_v_is_a_lower_bound_on_every_k_subset(m, k):
-    """Water filling never exceeds the smallest ΔV of an actual subset of k risk sets ≤ m
-    adding about the same Δx, and is +inf below the top block's Δx."""
+def test_min_v_and_max_v_bound_every_k_subset(m, k):
+    """Water filling never exceeds the ΔV of an actual subset of k risk sets ≤ m with its Δx,
+    the top block plus one never falls below it, and water filling is +inf below the top
+    block's Δx."""
     log_r = [-math.inf] + [math.log(r) for r in range(1, m + 1)]
     for combo in combinations(range(m, 1, -1), k):
         dx = sum(_a(r) for r in combo)
         dv = sum(_b(r) for r in combo)
         assert _min_v(dx, k, m, log_r) <= dv * (1 + 1e-9), combo
+        assert dv <= _max_v(dx, k, m, log_r) * (1 + 1e-9), combo
     top = range(m, m - k, -1)
     dx_top = sum(_a(r) for r in top)
     v_top = sum(_b(r) for r in top)  # = k / (m (m − k)), telescoping

@@ -599,8 +599,8 @@ def _event_counts(constraints: list[tuple[float, int, bool]], n: int, x_lo: floa
 
     ``k`` distinct risk sets from ``2..n`` with ``x = Σ a(r_i)`` satisfy
     ``ln(n/(n − k)) ≤ x ≤ ln(k + 1)`` and ``L_k(x) ≤ V ≤ U_k(x)``, with ``L_k`` the water-filling
-    bound (:func:`_min_v`) and ``U_k(x) = V_top(k − 1) + f(x − X_top(k − 1))`` (top block of
-    ``k − 1`` plus one risk set, see ``_search``), both increasing in ``x``; the CI needs ``V``
+    bound (:func:`_min_v`) and ``U_k`` the top block of ``k − 1`` plus one risk set
+    (:func:`_max_v`), both increasing in ``x``; the CI needs ``V``
     in a band that moves with ``x`` (:func:`_v_bounds`).  A piece ``[p, q]`` of ``x`` is ruled
     out when its band is empty, ``L_k(p)`` exceeds the band's top or ``U_k(q)`` falls short of
     its bottom.  Pieces that survive are halved, depth first, until every piece is ruled out
@@ -614,14 +614,11 @@ def _event_counts(constraints: list[tuple[float, int, bool]], n: int, x_lo: floa
     lo_slack, hi_slack = 1 - _SLACK, 1 + _SLACK
     counts = []
     for k in range(1, n):
-        x_top1 = log_r[n] - log_r[n - k + 1]
-        v_top1 = (k - 1) / (n * (n - k + 1))
 
-        def out(p: float, q: float, k: int = k, x_top1: float = x_top1,
-                v_top1: float = v_top1) -> bool:
+        def out(p: float, q: float, k: int = k) -> bool:
             v_lo, v_hi = _v_bounds(constraints, p, q, z)
             return (v_lo > v_hi or _min_v(p, k, n, log_r) * lo_slack > v_hi
-                    or (v_top1 + _f(q - x_top1)) * hi_slack < v_lo)
+                    or _max_v(q, k, n, log_r) * hi_slack < v_lo)
 
         first, last = max(x_lo, log_r[n] - log_r[n - k]), min(x_hi, math.log(k + 1))
         if first > last:
@@ -638,6 +635,17 @@ def _event_counts(constraints: list[tuple[float, int, bool]], n: int, x_lo: floa
         if possible:
             counts.append(k)
     return counts
+
+
+def _max_v(dx: float, k: int, m: int, log_r: Sequence[float]) -> float:
+    """Upper bound on ``ΔV`` for ``k`` risk sets from ``2..m`` adding ``Δx = dx``.
+
+    The top block of ``k − 1`` (``X_top = ln(m/(m − k + 1))``, ``V_top = (k − 1)/(m(m − k +
+    1))``) plus one risk set taking the rest majorises every feasible split, and ``b = f(a)``
+    is convex (:func:`_f`): ``ΔV ≤ V_top + f(Δx − X_top)``; increasing in ``Δx``, decreasing
+    in ``k``.
+    """
+    return (k - 1) / (m * (m - k + 1)) + _f(dx - (log_r[m] - log_r[m - k + 1]))
 
 
 def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
@@ -809,9 +817,7 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
             x_top = log_r[m] - log_r[m - k]
             if x_top > a1:
                 return False  # k or more risk sets overshoot the estimate's window
-            x_top1 = log_r[m] - log_r[m - k + 1]
-            v_top1 = (k - 1) / (m * (m - k + 1))
-            if (v_top1 + _f(a1 - x_top1)) * hi_slack < b0:
+            if _max_v(a1, k, m, log_r) * hi_slack < b0:
                 return False  # the largest ΔV with k risk sets is too small; shrinks with k
             if not allowed[depth + k]:
                 continue
@@ -820,13 +826,13 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
             if _min_v(max(a0, x_top), k, m, log_r) * lo_slack > b1:
                 continue
 
-            def passes(sl, k=k, x_top=x_top, x_top1=x_top1, v_top1=v_top1) -> bool:
+            def passes(sl, k=k, x_top=x_top) -> bool:
                 """The same tests on one slice, then on its halves while it passes."""
                 p, q, v_lo, v_hi, halves = sl
                 if q <= x or v_hi <= v:
                     return False
                 dx_lo, dx_hi = max(p - x, 0.0, x_top), min(q - x, log_k1[k])
-                if not (dx_lo <= dx_hi and (v_top1 + _f(dx_hi - x_top1)) * hi_slack
+                if not (dx_lo <= dx_hi and _max_v(dx_hi, k, m, log_r) * hi_slack
                         >= max(v_lo - v, 0.0) * lo_slack
                         and _min_v(dx_lo, k, m, log_r) * lo_slack <= (v_hi - v) * hi_slack):
                     return False
