@@ -496,3 +496,28 @@ def test_small_n_with_most_patients_dead_is_fast_enough_to_test():
     assert res.exhaustive and len(res) == 4 and res.event_counts == (12,)
     for seq in res:
         assert printed(seq) == ("12.73", "0.83", "41.24")
+
+
+def test_a_thin_wedge_at_n_1000_is_proved_impossible():
+    """95.85 (94.38–96.93) among 1000: 40 events need more Greenwood variance than the CI
+    allows at that estimate (even as one block), 41 cannot reach it (top block of 40 plus one
+    far risk set is the most), 42 or more overshoot the estimate: no sequence, and the
+    search says so at once."""
+    res = km_risk_sets("95.85", "94.38", "96.93", 1000)
+    assert res.exhaustive and list(res) == []
+    assert len(km_risk_sets("95.85", "94.38", "96.94", 1000, limit=5)) == 5  # one unit up: many
+
+
+def test_a_sliver_at_n_1000_is_listed_completely():
+    """95.82 (94.36–96.92) among 1000 admits only sequences close to the top block of 40
+    plus one far risk set: the search finishes (exhaustive) and holds the two such sequences
+    checked by hand (…, 961, 547) and (…, 961, 548), while 546 and 549 miss (the upper limit
+    prints 96.91, the estimate 95.83)."""
+    res = km_risk_sets("95.82", "94.36", "96.92", 1000)
+    top = tuple(range(1000, 960, -1))
+    assert res.exhaustive and res.event_counts == (41,)
+    assert top + (547,) in res and top + (548,) in res
+    assert top + (546,) not in res and top + (549,) not in res
+    assert printed(top + (546,))[2] == "96.91" and printed(top + (549,))[0] == "95.83"
+    for seq in res:
+        assert printed(seq) == ("95.82", "94.36", "96.92")
