@@ -451,14 +451,6 @@ def _v_bounds(constraints: list[tuple[float, int, bool]], x1: float, x2: float,
     return vmin, vmax
 
 
-def _v_window(problem: _Problem, x_lo: float, x_hi: float) -> tuple[float, float]:
-    """Bounds on Greenwood's ``V`` for any positive-S solution with ``x`` in the window."""
-    constraints = _w_constraints(problem)
-    if constraints is None:
-        return math.inf, 0.0
-    return _v_bounds(constraints, max(x_lo, 0.0), x_hi, problem.z)
-
-
 def _f(dx: float) -> float:
     """``4 sinh²(Δx/2)``: the Greenwood term of one risk set whose ``−ln`` factor is ``Δx``.
 
@@ -595,7 +587,7 @@ def _meet_in_the_middle(problem: _Problem, x_lo: float, x_hi: float, vmin: float
 
 
 def _event_counts(constraints: list[tuple[float, int, bool]], n: int, x_lo: float,
-                  x_hi: float, z: float) -> list[int]:
+                  x_hi: float, z: float, log_r: Sequence[float]) -> list[int]:
     """Numbers of events ``k`` (``1 ≤ k < n``, so ``S > 0``) not ruled out before the search.
 
     ``k`` distinct risk sets from ``2..n`` with ``x = Σ a(r_i)`` satisfy
@@ -611,7 +603,6 @@ def _event_counts(constraints: list[tuple[float, int, bool]], n: int, x_lo: floa
     proves impossible the figures whose band is a thin wedge (e.g. ``95.85 (94.38–96.93)``,
     ``n = 1000``: 40 events need more ``V`` than allowed, 41 cannot reach it).
     """
-    log_r = [-math.inf] + [math.log(r) for r in range(1, n + 1)]
     lo_slack, hi_slack = 1 - _SLACK, 1 + _SLACK
     counts = []
     for k in range(1, n):
@@ -691,8 +682,9 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
         if len(found) >= cap:
             return
     x_lo, x_hi = _x_window(problem.s_iv)
-    vmin, vmax = _v_window(problem, x_lo, x_hi)
     constraints = _w_constraints(problem)
+    vmin, vmax = ((math.inf, 0.0) if constraints is None
+                  else _v_bounds(constraints, max(x_lo, 0.0), x_hi, problem.z))
     if vmin > vmax:
         return
     tol = 1e-12
@@ -772,7 +764,7 @@ def _search(problem: _Problem, found: list[tuple[int, ...]], cap: int) -> None:
     levels = REFINE_LEVELS if large else 0
     strip = [sl for p, q in zip(edges, edges[1:], strict=False) if (sl := piece(p, q, levels))]
     counts = [] if constraints is None else _event_counts(constraints, n, x_first, x_hi_t,
-                                                          problem.z)
+                                                          problem.z, log_r)
     if not counts:
         return  # no number of events fits: proved before any search
     allowed = [False] * (n + 2)  # allowed[k]: k events in all may still fit
