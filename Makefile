@@ -13,9 +13,9 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 # (Re)install only when the pins in environment.yml (or the package metadata) changed.
-$(STAMP): environment.yml pyproject.toml scripts/pins.py
+$(STAMP): environment.yml pyproject.toml tools/pins.py
 	@test -x $(PY) || { echo "creating $(VENV) with $(PYTHON_SYS)"; $(PYTHON_SYS) -m venv $(VENV); }
-	@$(PYTHON_SYS) scripts/pins.py environment.yml > $(VENV)/requirements.txt
+	@$(PYTHON_SYS) tools/pins.py environment.yml > $(VENV)/requirements.txt
 	@if [ -f $(STAMP) ] && cmp -s $(VENV)/requirements.txt $(STAMP) && $(PY) -c 'import blina' 2>/dev/null; then \
 		echo "pins unchanged: $(VENV) is up to date"; touch $(STAMP); \
 	else \
@@ -28,16 +28,16 @@ $(STAMP): environment.yml pyproject.toml scripts/pins.py
 venv: $(STAMP) ## create or update .venv from environment.yml's pins
 
 book: $(STAMP) ## build the HTML book into _build/html (executes chapters, cached)
-	$(PY) scripts/build_book.py
+	$(PY) -m tools.book.build
 
 test: $(STAMP) ## run the whole test suite, including a full book build
 	$(PY) -m pytest
 
-lint: $(STAMP) ## ruff over the package, tests and scripts
-	$(PY) -m ruff check src tests scripts bench
+lint: $(STAMP) ## ruff over the package, tests, tools and benchmarks
+	$(PY) -m ruff check src tests tools bench
 
 student: $(STAMP) ## build the student edition (no solutions) into _build/student
-	$(PY) scripts/student.py
+	$(PY) -m tools.book.student
 
 bench: $(STAMP) ## benchmarks: inverse Kaplan-Meier solver and the book build (prints timings)
 	$(PY) bench/run.py

@@ -2,7 +2,7 @@
 
 Everything runs on a temporary copy of the repository (sources only: no ``_build``, ``.venv``,
 ``.git`` or ``node_modules``), so the repository's own ``_build`` and execution cache are never
-touched.  The copy is built with ``scripts/build_book.py`` exactly as ``make book`` builds the
+touched.  The copy is built with ``tools.book.build`` exactly as ``make book`` builds the
 real book.  Figures:
 
 - **floor** = t_kernel × n_chapters / cores, where t_kernel is the median wall time of starting a
@@ -44,10 +44,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-import booktools  # noqa: E402
+from tools.book.toc import executable_chapters  # noqa: E402  (bench/run.py: root on the path)
 
-BUILD_SCRIPT = ROOT / "scripts" / "build_book.py"
 IGNORE = shutil.ignore_patterns(".git", ".venv", "_build", "node_modules", ".ruff_cache",
                                 ".pytest_cache", ".hypothesis", "__pycache__", "conf.py",
                                 ".ipynb_checkpoints", "*.egg-info")
@@ -113,21 +111,16 @@ def copy_repo(src: Path, dst: Path) -> Path:
     return dst
 
 
-def executable_chapters(source: Path) -> list[str]:
+def chapters_of(source: Path) -> list[str]:
     """The notebooks listed in ``source/_toc.yml``, as paths relative to ``source``."""
-    saved, booktools.ROOT = booktools.ROOT, source
-    try:
-        files = booktools.toc_files(source / "_toc.yml")
-    finally:
-        booktools.ROOT = saved
-    return [p.relative_to(source).as_posix() for p in files
-            if p.suffix == ".ipynb" or p.read_text(encoding="utf-8").startswith("---\njupytext:")]
+    return [p.relative_to(source).as_posix() for p in executable_chapters(source / "_toc.yml")]
 
 
 def build(source: Path, label: str, *extra: str) -> tuple[float, str, int]:
-    """Run ``scripts/build_book.py`` on ``source``; return (seconds, log, status)."""
+    """Run ``tools.book.build`` (the copy in ``source``) on ``source``; return (seconds, log,
+    status)."""
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, str(BUILD_SCRIPT), "--source", str(source),
+    proc = subprocess.run([sys.executable, "-m", "tools.book.build", "--source", str(source),
                            "--jobs", str(CORES), *extra],
                           cwd=source, capture_output=True, text=True)
     seconds = time.perf_counter() - t0
@@ -150,9 +143,8 @@ def render_only(source: Path) -> tuple[float, int]:
     subprocess.run([str(bindir / "jupyter-book"), "config", "sphinx", str(source)],
                    check=True, capture_output=True)
     out = source / "_build" / "render-only"
-    env = dict(os.environ)  # the book's own extension (scripts/bookext.py), as build_book does
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(source / "scripts"),
-                                                      env.get("PYTHONPATH", "")]))
+    env = dict(os.environ)  # the book's own extension (tools.book.ext), as the build does
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(source), env.get("PYTHONPATH", "")]))
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "sphinx", "-j", str(CORES), "-q", "-b", "html",
                            "-D", "nb_execution_mode=off", "-d", str(out / ".doctrees"),
@@ -248,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     origin = args.source.resolve()
-    chapters = executable_chapters(origin)
+    chapters = chapters_of(origin)
     touched = args.chapter or chapters[-1]
     print(f"book build benchmark: {len(chapters)} executable chapters, {CORES} core(s), "
           f"{os.cpu_count()} CPU(s) on this machine")

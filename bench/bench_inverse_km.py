@@ -30,8 +30,9 @@ from decimal import Decimal
 from queue import Empty
 
 from blina import data_path, inverse_km
-from blina.inverse_km import km_estimate_and_ci, km_risk_sets, km_risk_sets_naive
-from blina.numbers import decimals_of, fmt, parse_numbers
+from blina.inverse_km import km_risk_sets, km_risk_sets_naive
+from blina.stats.km import km_estimate_and_ci
+from blina.stats.rounding import decimals_of, fmt, parse_numbers
 
 REPEAT = 3
 TARGET_PAPER = 0.5

@@ -9,6 +9,7 @@ Usage: python bench/run.py [NAME ...]   (e.g. ``build`` runs bench/bench_build.p
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -34,7 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     for script in scripts:
         print(f"\n=== {script.relative_to(HERE.parent)} ===", flush=True)
         t0 = time.perf_counter()
-        status = subprocess.call([sys.executable, str(script)], cwd=HERE.parent)
+        env = dict(os.environ)  # the tooling package tools/ is importable from the root
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE.parent),
+                                                          env.get("PYTHONPATH", "")]))
+        status = subprocess.call([sys.executable, str(script)], cwd=HERE.parent, env=env)
         summary.append((script.name, status, time.perf_counter() - t0))
     print("\n=== summary ===")
     for name, status, seconds in summary:

@@ -1,7 +1,7 @@
 """Fixtures for the browser tests (tests/test_browser.py).
 
 - ``book_html``: the built book. Built once per test session into a temporary folder with
-  ``scripts/build_book.py``'s ``build()`` (the execution cache in ``_build/.jupyter_cache`` is
+  ``tools.book.build``'s ``build()`` (the execution cache in ``_build/.jupyter_cache`` is
   shared, so chapters already executed by ``make book`` or tests/test_book.py are not run
   again). Set ``BLINA_BOOK_HTML=/path/to/html`` to test an existing build instead.
 - ``book_server``: that folder served by ``http.server`` on 127.0.0.1 in a background thread.
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import importlib.util
 import os
 import shutil
 import threading
@@ -31,6 +30,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from booktools import ROOT
+
+from tools.book.build import build
 
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
@@ -59,13 +60,6 @@ def chromium_path() -> str:
     return path
 
 
-def _load_build():
-    spec = importlib.util.spec_from_file_location("build_book", ROOT / "scripts" / "build_book.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.build
-
-
 @pytest.fixture(scope="session")
 def book_html(tmp_path_factory) -> Path:
     """The built HTML book: $BLINA_BOOK_HTML, or a fresh build of the repository's book."""
@@ -75,7 +69,7 @@ def book_html(tmp_path_factory) -> Path:
         assert (out / "index.html").is_file(), f"BLINA_BOOK_HTML={given} has no index.html"
         return out
     out = tmp_path_factory.mktemp("browser-book") / "html"
-    status = _load_build()(ROOT, out, max(1, min(2, os.cpu_count() or 1)))
+    status = build(ROOT, out, max(1, min(2, os.cpu_count() or 1)))
     if status and not (out / "index.html").is_file():
         pytest.fail("the book does not build (see tests/test_book.py and the output above)")
     if status:  # warnings only (-W): tests/test_book.py fails on them; the pages still exist

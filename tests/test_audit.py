@@ -18,12 +18,11 @@ from blina.audit import (
     AuditContext,
     Verdict,
     audit,
-    check,
     registry,
     side_by_side,
     status_counts,
 )
-from blina.paths import data_path
+from blina.data.paths import data_path
 
 FIELDS = ["claim_id", "section", "quote", "reported", "recomputed", "status", "explanation"]
 
@@ -108,10 +107,22 @@ def test_chosen_claims_only(ctx):
 
 
 def test_a_claim_cannot_have_two_checks():
-    registry()
+    from blina.audit.checks.characteristics import CHECKS
+
     with pytest.raises(ValueError, match="has two checks"):
-        check("abs-n-30")(lambda c, cid: Verdict("reproduced", "30", "x"))
+        CHECKS.check("abs-n-30")(lambda c, cid: Verdict("reproduced", "30", "x"))
     assert registry()["abs-n-30"].__name__ != "<lambda>"
+
+
+def test_a_claim_cannot_have_checks_in_two_modules(monkeypatch):
+    from blina.audit import engine
+    from blina.audit.checks.characteristics import CHECKS
+
+    monkeypatch.setattr(engine, "CHECK_MODULES",
+                        (*engine.CHECK_MODULES, "blina.audit.checks.characteristics"))
+    with pytest.raises(ValueError, match=r"have checks in two modules"):
+        engine.registry()
+    assert "abs-n-30" in CHECKS
 
 
 @pytest.mark.parametrize("status, explanation, message", [

@@ -9,7 +9,7 @@ import sys
 import pytest
 from booktools import HEADER, ROOT, toc_files
 
-BUILD = [sys.executable, str(ROOT / "scripts" / "build_book.py")]
+BUILD = [sys.executable, "-m", "tools.book.build"]
 
 
 
@@ -39,7 +39,7 @@ def _mini_book(tmp_path, chapter_body: str):
     (tmp_path / "book").mkdir()
     (tmp_path / "book" / "index.md").write_text("# A tiny book\n\nIt has one chapter.\n")
     (tmp_path / "book" / "broken.md").write_text(HEADER + "# Broken\n\n" + chapter_body)
-    return subprocess.run(BUILD + ["--source", str(tmp_path), "--jobs", "1"],
+    return subprocess.run(BUILD + ["--source", str(tmp_path), "--jobs", "1"], cwd=ROOT,
                           capture_output=True, text=True)
 
 

@@ -1,42 +1,26 @@
-"""Verdicts of the non-survival claims (blina.checks): coverage, each status on real claims, and
-sensitivity (a changed table changes the verdict, so no verdict is hard-coded)."""
+"""Verdicts of the non-survival claims (blina.audit.checks): coverage, each status on real
+claims, and sensitivity (a changed table changes the verdict, so no verdict is hard-coded)."""
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import re
 from collections import Counter
 
 import pandas as pd
 import pytest
 
-import blina
-import blina.checks as checks
 from blina.audit import STATUSES, AuditContext, registry
-from blina.numbers import parse_numbers
+from blina.stats.rounding import parse_numbers
+
+#: the check modules of the claims outside the survival results
+MODULES = ("methods", "characteristics", "response", "toxicity", "discussion")
+CHECKS = {cid: fn for name in MODULES
+          for cid, fn in importlib.import_module(f"blina.audit.checks.{name}").CHECKS.items()}
 
 
-def _read(name: str, **kw) -> pd.DataFrame:
-    return pd.read_csv(blina.data_path(name), **kw)
-
-
-def _context(cohort=None, adverse_events=None) -> AuditContext:
-    """The published data; until blina.data lands, the raw CSVs with the loaders' dtypes."""
-    try:
-        ctx = AuditContext(cohort=cohort, adverse_events=adverse_events)
-        ctx.claims  # noqa: B018 (load now, so a missing loader shows up here)
-        ctx.cohort  # noqa: B018
-        ctx.adverse_events  # noqa: B018
-        return ctx
-    except ImportError:
-        ctx = AuditContext()
-        # cached_property is a non-data descriptor: instance attributes take its place
-        ctx.claims = _read("claims.csv", dtype=str, keep_default_na=False)
-        ctx.cohort = cohort if cohort is not None else _read("patients.csv",
-                                                             dtype={"relapse": "boolean"})
-        ctx.adverse_events = (adverse_events if adverse_events is not None
-                              else _read("adverse_events.csv"))
-        return ctx
+def _context(cohort=None, adverse_events=None, comparators=None) -> AuditContext:
+    return AuditContext(cohort=cohort, adverse_events=adverse_events, comparators=comparators)
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +29,7 @@ def ctx() -> AuditContext:
 
 
 def is_survival(claim_id: str, section: str) -> bool:
-    """The ids blina.survival_checks owns: section 3.4, or ``-os``/``-pfs``/``followup``."""
+    """The ids the survival check modules own: section 3.4, or ``-os``/``-pfs``/``followup``."""
     return section == "3.4" or re.search(r"-os|-pfs|followup", claim_id) is not None
 
 
@@ -57,26 +41,24 @@ def mine(ctx) -> list[str]:
 
 @pytest.fixture(scope="module")
 def verdicts(ctx, mine) -> dict:
-    return {cid: checks.CHECKS[cid](ctx, cid) for cid in mine}
+    return {cid: CHECKS[cid](ctx, cid) for cid in mine}
 
 
 def verdict(ctx, cid):
-    return checks.CHECKS[cid](ctx, cid)
+    return CHECKS[cid](ctx, cid)
 
 
 # ---------------------------------------------------------------- coverage
 def test_every_non_survival_claim_has_a_check(ctx, mine):
     assert len(mine) == 106
-    assert sorted(set(mine) - set(checks.CHECKS)) == []
-    assert sorted(set(checks.CHECKS) - set(mine)) == []
+    assert sorted(set(mine) - set(CHECKS)) == []
+    assert sorted(set(CHECKS) - set(mine)) == []
 
 
-@pytest.mark.skipif(importlib.util.find_spec("blina.survival_checks") is None,
-                    reason="blina.survival_checks not written yet: the audit registry needs it")
 def test_audit_registry_holds_these_checks(mine):
     reg = registry()
     assert set(mine) <= set(reg)
-    assert all(reg[c] is checks.CHECKS[c] for c in mine)
+    assert all(reg[c] is CHECKS[c] for c in mine)
 
 
 def test_every_status_is_used_and_explained(verdicts, capsys):
@@ -221,29 +203,23 @@ def _fake_comparators(**median_os):
     return pd.DataFrame(rows)
 
 
-@pytest.fixture
-def comparators(monkeypatch):
-    def use(table):
-        monkeypatch.setattr(checks, "_comparators", lambda: table)
-    return use
-
-
-def test_comparator_claims_follow_the_table(ctx, comparators):
-    comparators(_fake_comparators())
+def test_comparator_claims_follow_the_table():
+    ctx = _context(comparators=_fake_comparators())
     v = verdict(ctx, "disc-tower-median-7.7")
     assert v.status == "consistent" and "7.7 months" in v.explanation
     v = verdict(ctx, "disc-trials-cr-34-43")
     assert v.status == "discrepant" and "Martinelli 2017 35.6%" in v.explanation
     v = verdict(ctx, "disc-rw-cr-range")
     assert v.status == "consistent" and "80.8" in v.explanation
-    comparators(_fake_comparators(tower=4.0))
-    v = verdict(ctx, "disc-tower-median-7.7")
+    v = verdict(_context(comparators=_fake_comparators(tower=4.0)), "disc-tower-median-7.7")
     assert v.status == "discrepant" and "4 months, not 7.7" in v.explanation
-    comparators(None)
-    assert verdict(ctx, "disc-tower-median-7.7").status == "unverifiable"
+    without = _fake_comparators()
+    without = without[~without["study"].str.startswith("Kantarjian")]
+    v = verdict(_context(comparators=without), "disc-tower-median-7.7")
+    assert v.status == "unverifiable" and "has no row for the cited study" in v.explanation
 
 
 def test_comparator_claims_with_the_real_table(ctx):
-    assert checks._comparators() is not None, "data/comparators.csv must load"
+    assert len(ctx.comparators) == 8, "data/comparators.csv must load"
     assert verdict(ctx, "disc-tower-median-7.7").status == "consistent"
     assert verdict(ctx, "disc-trials-cr-34-43").status == "discrepant"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from blina.numbers import normalise_dashes, parse_numbers
+from blina.stats.rounding import normalise_dashes, parse_numbers
 
 REPO = Path(__file__).resolve().parents[1]
 CLAIMS = REPO / "data" / "claims.csv"
@@ -103,7 +103,7 @@ def test_denominators_are_positive_ints_or_empty(claims):
 
 
 def is_survival_id(claim_id: str, section: str) -> bool:
-    """The rule blina.survival_checks registers by: section 3.4, or an id containing
+    """The rule the survival check modules register by: section 3.4, or an id containing
     ``-os``, ``-pfs`` or ``followup``."""
     return section == "3.4" or re.search(r"-os|-pfs|followup", claim_id) is not None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from blina.cohort import numeric_summary, summary_counts, table1
+from blina.cohort.characteristics import numeric_summary, summary_counts, table1
 
 
 @pytest.fixture(scope="module")

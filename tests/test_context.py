@@ -1,4 +1,4 @@
-"""The comparison table and forest plot of the discussion chapter (blina.context)."""
+"""The comparison table (blina.cohort.comparators) and forest plot of the discussion chapter."""
 
 from __future__ import annotations
 
@@ -11,18 +11,21 @@ import pytest
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
-from blina import context
-from blina.paths import data_dir
+import blina
+from blina.cohort import comparators as context
+from blina.data.files import COMPARATOR_COLUMNS
+from blina.data.paths import data_dir
+from blina.plots.forest import forest_plot
 
 
 @pytest.fixture(scope="module")
 def comparators() -> pd.DataFrame:
-    return context._load_comparators()
+    return blina.load_comparators()
 
 
 @pytest.fixture(scope="module")
 def cohort() -> pd.DataFrame:
-    return context._load_cohort()
+    return blina.load_cohort()
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +49,7 @@ def _fake(**kw) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- data/comparators.csv
 def test_comparators_file_columns_and_sources(comparators):
-    assert list(comparators.columns) == context._COMPARATOR_COLUMNS
+    assert list(comparators.columns) == COMPARATOR_COLUMNS
     assert len(comparators) == 8
     bib = (data_dir().parent / "references.bib").read_text(encoding="utf-8")
     keys = set(re.findall(r"@\w+\{([^,\s]+),", bib))
@@ -141,7 +144,7 @@ def test_errors(comparators, cohort):
 
 # ---------------------------------------------------------------- the plot
 def test_forest_plot(table):
-    fig = context.forest_plot(table)
+    fig = forest_plot(table)
     assert isinstance(fig, Figure)
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_yticklabels()]
@@ -165,8 +168,8 @@ def test_forest_plot(table):
 
 def test_forest_plot_errors(table):
     with pytest.raises(ValueError, match=r"missing column\(s\) \['lower'\]"):
-        context.forest_plot(table.drop(columns="lower"))
+        forest_plot(table.drop(columns="lower"))
     with pytest.raises(ValueError, match="df is empty"):
-        context.forest_plot(table.iloc[:0])
+        forest_plot(table.iloc[:0])
     with pytest.raises(ValueError, match="df must be a pandas DataFrame"):
-        context.forest_plot("table")
+        forest_plot("table")

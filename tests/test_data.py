@@ -9,7 +9,6 @@ import pytest
 
 import blina
 from blina.data import (
-    PATIENT_LEVELS,
     DataValidationError,
     load_adverse_events,
     load_claims,
@@ -17,6 +16,7 @@ from blina.data import (
     load_comparators,
     load_patient_notes,
 )
+from blina.data.files import PATIENT_LEVELS
 
 PATIENTS = blina.data_path("patients.csv").read_text(encoding="utf-8")
 AES = blina.data_path("adverse_events.csv").read_text(encoding="utf-8")

@@ -2,13 +2,12 @@
 that load nothing from the network (MathJax served by the book, no thebe, a favicon).
 
 A tiny copy of the book (the real _config.yml and references.bib, a one-chapter TOC) is built
-twice with scripts/build_book.py's ``build()``: once as configured (no repository URL), once
+twice with ``tools.book.build``'s ``build()``: once as configured (no repository URL), once
 with ``repository.url`` and ``repository.branch`` set in the copied _config.yml.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -21,6 +20,9 @@ from pathlib import Path
 import pytest
 import yaml
 from booktools import HEADER, ROOT
+
+from tools.book.build import build
+from tools.book.ext import accessible
 
 OWNER, REPO, BRANCH = "example-org", "blina-book", "teaching"
 CHAPTER = "book/alpha"  # the one chapter of the tiny book (a MyST notebook)
@@ -37,13 +39,6 @@ CHAPTER_MD = HEADER + textwrap.dedent("""\
     """)
 
 
-def _load_build():
-    spec = importlib.util.spec_from_file_location("build_book", ROOT / "scripts" / "build_book.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.build
-
-
 def _tiny_book(root: Path, repo_url: str | None) -> Path:
     """Write the tiny book under ``root`` and build it; return its HTML folder."""
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
@@ -58,7 +53,7 @@ def _tiny_book(root: Path, repo_url: str | None) -> Path:
     (root / "book" / "index.md").write_text("# A tiny book\n\nOne chapter.\n", encoding="utf-8")
     (root / f"{CHAPTER}.md").write_text(CHAPTER_MD, encoding="utf-8")
     out = root / "_build" / "html"
-    assert _load_build()(root, out, 1) == 0, "the tiny book did not build"
+    assert build(root, out, 1) == 0, "the tiny book did not build"
     return out
 
 
@@ -76,7 +71,7 @@ def plain(tmp_path_factory) -> Path:
     out = _tiny_book(root, None)
     with open(root / f"{CHAPTER}.md", "a", encoding="utf-8") as chapter:
         chapter.write(f"\n{REREAD}\n")
-    assert _load_build()(root, out, 1) == 0, "the tiny book did not rebuild"
+    assert build(root, out, 1) == 0, "the tiny book did not rebuild"
     assert REREAD in _html(out, CHAPTER), "the edited chapter was not rebuilt"
     return out
 
@@ -202,13 +197,6 @@ def test_the_root_redirect_is_a_complete_page_that_requests_no_icon(plain):
     assert '<link rel="icon" href="data:,">' in root  # no /favicon.ico request (404)
 
 
-def _bookext():
-    spec = importlib.util.spec_from_file_location("bookext", ROOT / "scripts" / "bookext.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_accessibility_patches_of_theme_markup():
     page = ('<button class="btn search-button-field search-button__button pst-js-only" '
             'title="Search" aria-label="Search" data-bs-toggle="tooltip">'
@@ -216,10 +204,10 @@ def test_accessibility_patches_of_theme_markup():
             'aria-label="Search">'
             '<i class="theme-switch fa-solid fa-sun fa-lg" data-mode="light" title="Light"></i>'
             '<div role="list" class="citation-list">')
-    fixed = _bookext().accessible(page)
+    fixed = accessible(page)
     # the text-bearing search field loses its label; the icon-only button keeps it
     assert fixed.count('aria-label="Search"') == 1
     assert 'pst-navbar-icon search-button" title="Search" aria-label="Search"' in fixed
     assert 'title="Light"' not in fixed and 'data-mode="light"' in fixed
     assert '<div class="citation-list">' in fixed
-    assert _bookext().accessible(fixed) == fixed
+    assert accessible(fixed) == fixed

@@ -1,6 +1,6 @@
 """The local .venv and Binder's environment.yml cannot drift apart.
 
-environment.yml is the single place where versions are pinned.  Locally, scripts/pins.py feeds
+environment.yml is the single place where versions are pinned.  Locally, tools/pins.py feeds
 its pip section to pip; Binder gives the same file to conda.  These tests fail when a package is
 pinned in one place and not the other, when a dependency is left unpinned, or when the installed
 version differs from its pin.
@@ -20,12 +20,12 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 ENV = ROOT / "environment.yml"
 
-SCRIPTS = ROOT / "scripts"
+TOOLS = ROOT / "tools"
 
 
 def _pins_module():
-    # scripts/ is not a package; run it as the Makefile does and parse its output.
-    out = subprocess.run([sys.executable, str(SCRIPTS / "pins.py"), str(ENV)],
+    # run it as the Makefile does (before .venv exists) and parse its output
+    out = subprocess.run([sys.executable, str(TOOLS / "pins.py"), str(ENV)],
                          check=True, capture_output=True, text=True).stdout
     return [line for line in out.splitlines() if line]
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import blina
-from blina.groups import FIGURES, add_groups
+from blina.cohort.figures import PANELS as FIGURES
+from blina.cohort.groups import add_groups
 
 
 def test_groups_from_table2():

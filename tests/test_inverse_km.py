@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from blina import audit, inverse_km
+from blina import inverse_km
 from blina.inverse_km import (
     RiskSetSolutions,
     _luby,
@@ -29,7 +29,7 @@ from blina.inverse_km import (
     max_estimate,
     min_events,
 )
-from blina.survival import km_estimate
+from blina.stats.km import km_estimate
 
 Z = 1.959963984540054  # Φ⁻¹(0.975)
 
@@ -176,10 +176,10 @@ def test_all_patients_os_cannot_have_six_deaths():
         assert est_exact(seq) <= max_estimate(30, len(seq))
 
 
-def test_re_exported_by_audit():
-    assert audit.km_risk_sets is km_risk_sets
-    assert audit.max_estimate is max_estimate and audit.min_events is min_events
-    assert audit.RiskSetSolutions is RiskSetSolutions
+def test_exported_by_the_package():
+    import blina
+
+    assert blina.km_risk_sets is km_risk_sets
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from blina.numbers import (
+from blina.stats.rounding import (
     decimals_of,
     fmt,
     normalise_dashes,

@@ -8,9 +8,11 @@ import pandas as pd
 import pytest
 
 import blina
-from blina import reconstruct as rc
 from blina.__main__ import main
-from blina.reconstructed import MAX_FOLLOWUP_DAYS, months
+from blina.reconstruction import model
+from blina.reconstruction import solve as rc
+from blina.reconstruction.files import months, write_csv
+from blina.study import MAX_FOLLOWUP_DAYS
 
 FILE = blina.data_path("reconstructed_survival.csv")
 DEATHS = {6, 9, 11, 13, 24, 26}                 # Table 2
@@ -32,7 +34,7 @@ def committed() -> pd.DataFrame:
 
 def test_regeneration_is_byte_identical(solved, tmp_path):
     result, _ = solved
-    fresh = rc.write_csv(result.times, tmp_path / "fresh.csv")
+    fresh = write_csv(result.times, tmp_path / "fresh.csv")
     assert fresh.read_bytes() == FILE.read_bytes()
 
 
@@ -69,7 +71,7 @@ def test_cli_check_and_out(solved, tmp_path, monkeypatch, capsys):
 def test_cli_registered():
     from blina.__main__ import COMMANDS, build_parser
 
-    assert COMMANDS["reconstruct"][0] == "blina.reconstruct"
+    assert COMMANDS["reconstruct"][0] == "blina.reconstruction.cli"
     args = build_parser().parse_args(["reconstruct", "--check"])
     assert isinstance(args, argparse.Namespace) and args.check and args.out is None
 
@@ -92,7 +94,7 @@ def test_times_in_window(committed):
 
 
 def test_nonresponder_pfs_rule(committed):
-    lo, hi = rc.BM_WINDOW
+    lo, hi = model.BM_WINDOW
     nr = committed[committed["patient"].isin(NONRESPONDERS)]
     assert nr["pfs_days"].between(lo, hi).all()          # first bone-marrow assessment
     assert (nr["pfs_days"] < nr["os_days"]).all()
@@ -106,15 +108,15 @@ def test_nonresponder_pfs_rule(committed):
 
 def test_days_upto_matches_month_values():
     for tau in (6, 12, 24):
-        d = rc._days_upto(tau)
+        d = model.days_upto(tau)
         assert months(d) <= tau < months(d + 1)
 
 
 def test_chi2_window():
-    lo, hi = rc._chi2_window("0.0129")
+    lo, hi = model.chi2_window("0.0129")
     # single rounding [0.01285, 0.01295), double [0.012845, 0.012945): union
     from scipy.stats import chi2
 
     assert lo == pytest.approx(chi2.isf(0.01295, 1)) and hi == pytest.approx(chi2.isf(0.012845, 1))
-    lo, hi = rc._chi2_window("<0.0001")
+    lo, hi = model.chi2_window("<0.0001")
     assert hi is None and lo == pytest.approx(15.1367, abs=1e-4)

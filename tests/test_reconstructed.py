@@ -9,16 +9,15 @@ import pandas as pd
 import pytest
 
 import blina
-from blina.reconstructed import (
+from blina.reconstruction import files as reconstructed
+from blina.reconstruction.evaluate import evaluate
+from blina.reconstruction.files import (
     COLUMNS,
-    KM_FIGURES,
-    LOGRANK_FIGURES,
-    MEDIAN_FIGURES,
     ReconstructionError,
-    evaluate,
     load_reconstructed_survival,
     months,
 )
+from blina.reconstruction.targets import km_targets, logrank_targets, median_targets
 
 FILE = blina.data_path("reconstructed_survival.csv")
 
@@ -56,7 +55,7 @@ def test_loader_joins_the_cohort(recon):
 def test_loader_says_reconstructed():
     doc = load_reconstructed_survival.__doc__
     assert "RECONSTRUCTED" in doc and "not published data" in doc
-    assert "RECONSTRUCTED" in blina.reconstructed.__doc__
+    assert "RECONSTRUCTED" in reconstructed.__doc__
 
 
 def _corrupt(tmp_path, edit) -> str:
@@ -149,9 +148,10 @@ def test_evaluate_one_row_per_published_figure(table):
     assert list(table.columns) == ["claim_id", "section", "figure", "quantity", "published",
                                    "reconstructed", "met", "tier", "note"]
     figures = set(table["figure"])
-    assert {f.key for f in KM_FIGURES} <= figures
-    assert {f.key for f in LOGRANK_FIGURES} <= figures
-    assert {f.key for f in MEDIAN_FIGURES} <= figures
+    claims = blina.load_claims()
+    assert {f.key for f in km_targets(claims)} <= figures
+    assert {f.key for f in logrank_targets(claims)} <= figures
+    assert {f.key for f in median_targets(claims)} <= figures
     assert {"followup-median", "followup-range", "nr-died-1y"} <= figures
     # estimate + CI rows per KM figure, abstract repeats: 53 rows in all
     assert len(table) == 53

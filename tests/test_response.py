@@ -6,14 +6,14 @@ import pandas as pd
 import pytest
 from scipy.stats import binomtest
 
-from blina.response import (
-    clopper_pearson,
+from blina.cohort.response import (
     further_therapy_table,
     high_burden,
     outcome_flags,
     relapse_table,
     response_rates,
 )
+from blina.stats.binomial import clopper_pearson
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from blina.safety import ae_table, hematologic_summary
+from blina.cohort.safety import ae_table, hematologic_summary
 
 
 @pytest.fixture(scope="module")

@@ -6,17 +6,16 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from blina.plots import figure_html
-from blina.schedule import (
+from blina.cohort.schedule import (
     compare_schedules,
     cumulative_curve,
     cumulative_dose,
     infusion_schedule,
-    schedule_plot,
     short_course,
     short_course_dose_range,
     standard_cycle1,
 )
+from blina.plots import figure_html, schedule_plot
 
 
 def test_standard_cycle1_days_and_doses():

@@ -1,4 +1,4 @@
-"""The student edition (scripts/student.py, ``make student``) leaks no solution.
+"""The student edition (tools/book/student.py, ``make student``) leaks no solution.
 
 1. Leak test on a tiny book: a chapter with two exercises, one with a gated solution
    (``{solution-start}`` ... ``{solution-end}``, holding prose and a code cell whose output is
@@ -23,10 +23,9 @@ from pathlib import Path
 import jupytext
 import pytest
 import yaml
-from booktools import HEADER, ROOT, executable_chapters, student_script
+from booktools import HEADER, ROOT, executable_chapters
 
-student = student_script()
-
+from tools.book import student
 
 # Exercise statements (must survive) and solution markers (must vanish). The solution cell
 # builds its output from pieces, so "GIRAFFE-OUTPUT" exists only as an output.

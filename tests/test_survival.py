@@ -12,15 +12,10 @@ from hypothesis import strategies as st
 from lifelines import KaplanMeierFitter
 from scipy.stats import CensoredData, ecdf
 
-from blina import survival
-from blina.survival import (
-    km_estimate,
-    km_from_risk_sets,
-    km_table,
-    logrank,
-    median_survival,
-    survival_at,
-)
+from blina.stats import logrank as survival
+from blina.stats.km import km_estimate, km_from_risk_sets, km_table
+from blina.stats.logrank import logrank
+from blina.stats.summaries import median_survival, survival_at
 
 Z = 1.959963984540054
 

@@ -1,9 +1,11 @@
-"""Verdicts of the survival claims (blina.survival_checks): coverage, the rounding model, each
-status on real claims with the recomputed numbers in the explanation, and sensitivity (a changed
-Table 2 or a changed printed figure changes the verdict, so no verdict is hard-coded)."""
+"""Verdicts of the survival claims (the survival modules of blina.audit.checks): coverage, the
+rounding model, each status on real claims with the recomputed numbers in the explanation, and
+sensitivity (a changed Table 2 or a changed printed figure changes the verdict, so no verdict is
+hard-coded)."""
 
 from __future__ import annotations
 
+import importlib
 import re
 from decimal import Decimal
 from fractions import Fraction
@@ -12,11 +14,19 @@ import pandas as pd
 import pytest
 from scipy.stats import chi2
 
-import blina.checks as checks
-import blina.survival_checks as sc
+import blina.audit.checks.risk_sets as sc
 from blina.audit import STATUSES, AuditContext, registry
-from blina.inverse_km import km_estimate_and_ci, km_risk_sets_naive
-from blina.numbers import decimals_of, parse_numbers, shown_as, shown_as_double
+from blina.audit.checks.medians import plateau_end_window
+from blina.cohort.figures import KM_FIGURES, printed_km
+from blina.cohort.groups import group_facts
+from blina.inverse_km import km_risk_sets_naive
+from blina.stats.km import km_estimate_and_ci
+from blina.stats.rounding import decimals_of, parse_numbers, shown_as, shown_as_double
+
+#: the check modules of the survival results
+MODULES = ("km_estimates", "medians", "comparisons", "followup")
+CHECKS = {cid: fn for name in MODULES
+          for cid, fn in importlib.import_module(f"blina.audit.checks.{name}").CHECKS.items()}
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +47,7 @@ def mine(ctx) -> list[str]:
 
 @pytest.fixture(scope="module")
 def verdicts(ctx, mine) -> dict:
-    return {cid: sc.CHECKS[cid](ctx, cid) for cid in mine}
+    return {cid: CHECKS[cid](ctx, cid) for cid in mine}
 
 
 def _ctx_with(cohort=None, claims=None) -> AuditContext:
@@ -50,11 +60,10 @@ def _ctx_with(cohort=None, claims=None) -> AuditContext:
 # ---------------------------------------------------------------- coverage
 def test_every_survival_claim_has_exactly_one_check_here(ctx, mine):
     assert len(mine) == 47
-    assert sorted(set(mine) - set(sc.CHECKS)) == []
-    assert sorted(set(sc.CHECKS) - set(mine)) == []
-    assert set(sc.CHECKS).isdisjoint(checks.CHECKS)
+    assert sorted(set(mine) - set(CHECKS)) == []
+    assert sorted(set(CHECKS) - set(mine)) == []
     reg = registry()
-    assert all(reg[c] is sc.CHECKS[c] for c in mine)
+    assert all(reg[c] is CHECKS[c] for c in mine)
 
 
 def test_every_verdict_is_well_formed(verdicts):
@@ -84,10 +93,10 @@ def test_rounding_evidence_only_double_rounding_gives_the_printed_value(printed)
 
 def _km_figures(ctx) -> list[tuple[str, str, str | None, str | None, int]]:
     """Every (stem, estimate, lower, upper, n) printed in 3.4, from the ledger."""
-    facts = sc.group_facts(ctx.cohort)
+    facts = group_facts(ctx.cohort)
     out = []
-    for stem, fig in sc.FIGURES.items():
-        est, lo, up = sc._printed(ctx, stem)
+    for stem, fig in KM_FIGURES.items():
+        est, lo, up = printed_km(ctx.claims, stem)
         out.append((stem, est, lo, up, facts[fig.group].n))
     return out
 
@@ -167,9 +176,9 @@ def test_follow_up_claims(verdicts):
 
 def test_plateau_end_window():
     # OS median 10.5 = (t_os + L)/2, PFS 7.4 = (t_pfs + L)/2, 0 <= t_pfs <= t_os <= min(L, 12)
-    assert sc.plateau_end_window(10.5, 7.4) == pytest.approx((10.5, 14.8))
-    assert sc.plateau_end_window(20.0, 7.4) is None  # t_os <= 12 would need L >= 28 > 14.8
-    assert sc.plateau_end_window(7.4, 10.5) is None  # PFS median above the OS median
+    assert plateau_end_window(10.5, 7.4) == pytest.approx((10.5, 14.8))
+    assert plateau_end_window(20.0, 7.4) is None  # t_os <= 12 would need L >= 28 > 14.8
+    assert plateau_end_window(7.4, 10.5) is None  # PFS median above the OS median
 
 
 @pytest.mark.parametrize("cid", ["res-3.4-os-nofurther-median", "res-3.4-pfs-nofurther-median"])
@@ -259,7 +268,7 @@ def test_a_changed_table_2_changes_the_verdict():
     c.loc[c.patient == 13, "vital_status"] = "alive"  # no responder death left
     c.loc[c.patient == 13, "cause_of_death"] = pd.NA
     ctx2 = _ctx_with(cohort=c)
-    v = sc.CHECKS["res-3.4-os2y-resp-est"](ctx2, "res-3.4-os2y-resp-est")
+    v = CHECKS["res-3.4-os2y-resp-est"](ctx2, "res-3.4-os2y-resp-est")
     assert v.status == "discrepant"
     assert "1 death before 24 months" in v.explanation
     assert "Table 2 has 0 deaths in the group (none)" in v.explanation
@@ -269,7 +278,7 @@ def test_a_later_death_is_allowed_when_patients_remain_at_risk():
     c = AuditContext(reconstructed=False).cohort.copy()
     c.loc[c.patient == 15, "vital_status"] = "dead"  # a second responder death
     ctx2 = _ctx_with(cohort=c)
-    v = sc.CHECKS["res-3.4-os2y-resp-est"](ctx2, "res-3.4-os2y-resp-est")
+    v = CHECKS["res-3.4-os2y-resp-est"](ctx2, "res-3.4-os2y-resp-est")
     assert v.status == "consistent"
     assert "2 deaths in the group (13, 15)" in v.explanation
     assert "1 of them must fall after 24 months" in v.explanation
@@ -279,7 +288,7 @@ def test_a_corrected_upper_limit_makes_the_no_further_ci_consistent():
     claims = AuditContext(reconstructed=False).claims.copy()
     claims.loc[claims.claim_id == "res-3.4-os2y-nofurther-ci", "reported"] = "11.10–80.37"
     ctx2 = _ctx_with(claims=claims)
-    v = sc.CHECKS["res-3.4-os2y-nofurther-ci"](ctx2, "res-3.4-os2y-nofurther-ci")
+    v = CHECKS["res-3.4-os2y-nofurther-ci"](ctx2, "res-3.4-os2y-nofurther-ci")
     assert v.status == "consistent" and "(6, 5, 4)" in v.explanation
 
 
@@ -291,7 +300,7 @@ def test_a_possible_all_patient_os_would_still_be_checked_against_the_subgroups(
     claims.loc[claims.claim_id == "res-3.4-os2y-all-est", "reported"] = "80.00"
     claims.loc[claims.claim_id == "res-3.4-os2y-all-ci", "reported"] = "60.80–90.48"
     ctx2 = _ctx_with(claims=claims)
-    v = sc.CHECKS["res-3.4-os2y-all-est"](ctx2, "res-3.4-os2y-all-est")
+    v = CHECKS["res-3.4-os2y-all-est"](ctx2, "res-3.4-os2y-all-est")
     assert v.status == "consistent"
     assert "(30, 29, 28, 27, 26, 25)" in v.recomputed and "6 deaths" in v.explanation
 
@@ -303,7 +312,7 @@ def test_pfs_figure_without_extra_censoring_is_not_flagged():
     claims.loc[claims.claim_id == "res-3.4-pfs2y-resp-est", "reported"] = "96.0"
     claims.loc[claims.claim_id == "res-3.4-pfs2y-resp-ci", "reported"] = "74.84–99.43"
     ctx2 = _ctx_with(claims=claims)
-    v = sc.CHECKS["res-3.4-pfs2y-resp-est"](ctx2, "res-3.4-pfs2y-resp-est")
+    v = CHECKS["res-3.4-pfs2y-resp-est"](ctx2, "res-3.4-pfs2y-resp-est")
     assert v.status == "consistent"
     assert "(25,)" in v.explanation
     assert "5 PFS events in the group (7, 13, 17, 18, 21)" in v.explanation
@@ -322,7 +331,7 @@ def test_reconstruction_is_mentioned_but_never_decides_a_km_verdict():
     base = AuditContext(reconstructed=False)
     ctx2 = AuditContext(cohort=base.cohort, claims=base.claims,
                         reconstructed=_fake_reconstruction("res-3.4-os2y-further-est", False))
-    v = sc.CHECKS["res-3.4-os2y-further-est"](ctx2, "res-3.4-os2y-further-est")
+    v = CHECKS["res-3.4-os2y-further-est"](ctx2, "res-3.4-os2y-further-est")
     assert v.status == "consistent"
     assert "RECONSTRUCTED" in v.explanation and "0.0131" in v.explanation
 
@@ -332,7 +341,7 @@ def test_reconstruction_can_show_a_p_value_feasible(met, status):
     base = AuditContext(reconstructed=False)
     ctx2 = AuditContext(cohort=base.cohort, claims=base.claims,
                         reconstructed=_fake_reconstruction("res-3.4-os-further-p", met))
-    v = sc.CHECKS["res-3.4-os-further-p"](ctx2, "res-3.4-os-further-p")
+    v = CHECKS["res-3.4-os-further-p"](ctx2, "res-3.4-os-further-p")
     assert v.status == status
     assert "0.0131" in v.explanation
 

@@ -14,8 +14,9 @@ from blina import __version__
 
 # command -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "audit": ("blina.audit", "a verdict for every numeric claim of the paper (data/claims.csv)"),
-    "reconstruct": ("blina.reconstruct", "rebuild data/reconstructed_survival.csv, the "
+    "audit": ("blina.audit.cli",
+              "a verdict for every numeric claim of the paper (data/claims.csv)"),
+    "reconstruct": ("blina.reconstruction.cli", "rebuild data/reconstructed_survival.csv, the "
                     "RECONSTRUCTED survival times (CP-SAT; --check compares)"),
 }
 

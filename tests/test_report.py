@@ -1,0 +1,57 @@
+"""The audit's report builders: the HTML the audit chapter shows and the per-section summary."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from blina import audit
+from blina.audit.report import DISCREPANCY_KINDS
+
+
+@pytest.fixture(scope="module")
+def ledger():
+    return audit.verdicts()
+
+
+def test_verdicts_html_nests_sections_inside_statuses(ledger):
+    page = audit.verdicts_html(ledger)
+    summaries = re.findall(r"<summary><strong>(.*?)</strong>: (\d+) claims</summary>", page)
+    assert summaries == [(audit.label(s), str(n)) for s, n in
+                         audit.status_counts(ledger).items()]
+    # one table per (status, section) pair present in the ledger
+    pairs = ledger.groupby(["status", "section"], observed=True).size()
+    assert page.count("<table") == len(pairs)
+    assert page.startswith("<details><summary><strong>✔ reproduced")
+    assert "<details open><summary><strong>✘ discrepant</strong>" in page
+
+
+def test_findings_html_groups_every_discrepancy_once(ledger):
+    page = audit.findings_html(ledger)
+    headings = re.findall(r"<h4>(.*?) \((\d+)\)</h4>", page)
+    discrepant = set(ledger.loc[ledger["status"] == "discrepant", "claim_id"])
+    named = [c for ids in DISCREPANCY_KINDS.values() for c in ids if c in discrepant]
+    counts = dict((k, int(n)) for k, n in headings)
+    assert sum(counts.values()) == len(discrepant)
+    assert counts.get("Other", 0) == len(discrepant - set(named))
+    for cid in discrepant:
+        assert page.count(f"<code>{cid}</code>") == 1, cid
+
+
+def test_findings_html_escapes_the_explanations(ledger):
+    changed = ledger.copy()
+    row = changed.index[changed["claim_id"] == "res-3.3-heme-pct"][0]
+    changed.loc[row, "explanation"] = "<script>alert(1)</script>"
+    page = audit.findings_html(changed)
+    assert "<script>" not in page and "&lt;script&gt;" in page
+
+
+def test_section_summary_shares(ledger):
+    s = audit.section_summary(ledger)
+    assert s.loc["3.4", "claims"] == 40
+    n34 = ledger[ledger["section"].astype(str) == "3.4"]
+    supported = n34["status"].isin(["reproduced", "consistent"]).mean()
+    assert s.loc["3.4", "supported %"] == round(100 * supported)
+    assert list(s["supported %"]) == sorted(s["supported %"])  # least supported first
+    assert s.loc["table3", "supported %"] == 100

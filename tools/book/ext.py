@@ -1,0 +1,272 @@
+"""Sphinx extension for the book: offline pages, launch buttons from one URL, .ipynb downloads.
+
+Loaded through ``sphinx.extra_extensions: [tools.book.ext]`` in ``_config.yml``;
+``tools/book/build.py`` puts the repository root on ``PYTHONPATH`` for ``sphinx-build``.
+
+1. **MathJax from the book, not a CDN.**  Sphinx's default ``mathjax_path`` is a jsDelivr URL, so
+   math fails offline.  The MathJax 3.2.2 files come from the PyPI package
+   ``sphinx-mathjax-offline`` (pinned in environment.yml; MathJax is Apache-2.0); when the
+   builder starts, the parts a page can load (``tex-mml-chtml.js``, the CHTML woff-v2 fonts, the
+   TeX extensions that ``autoload`` may fetch, the menu and accessibility components) are copied
+   to ``_static/mathjax/`` and ``mathjax_path`` points there.
+2. **No thebe unless asked for.**  Jupyter Book always loads ``sphinx_thebe``, whose
+   ``env-before-read-docs`` handler calls ``app.add_js_file`` with an inline
+   ``const THEBE_JS_URL = ...``; Sphinx 7.4 registers such a file both in the registry and on the
+   already-initialised builder, so every page declares the constant twice and the browser
+   reports ``SyntaxError: Identifier 'THEBE_JS_URL' has already been declared``.  While
+   ``launch_buttons.thebe`` is off, the extension disconnects sphinx-thebe's handlers, so no
+   thebe script (and no thebe CDN address) is emitted at all.
+3. **Launch buttons only with a real repository.**  The repository URL lives in exactly one
+   place, ``repository.url`` in ``_config.yml``.  While it is empty, every launch provider is
+   removed from the theme options, so no launch button (and no made-up address) is rendered;
+   sphinx-book-theme would otherwise fail on the missing repository.  With a GitHub URL the theme
+   forms ``<binderhub>/v2/gh/<owner>/<repo>/<branch>?urlpath=lab/tree/<path to chapter>``.
+4. **A favicon** (``book/_static/favicon.svg``) unless ``html.favicon`` is set, so browsers do
+   not request a missing ``/favicon.ico`` (a 404 in the console of every page).
+5. **Every notebook chapter offers an ``.ipynb`` download.**  sphinx-book-theme copies the
+   executed notebook to ``_sources/`` only when a launch provider is configured; this extension
+   does it for every notebook page, so the download button offers ``.ipynb`` either way, with
+   the outputs merged from the execution cache (see :func:`_ipynb_write`).
+6. **Parallel builds pass ``-W``**: two extensions Jupyter Book loads are declared parallel-safe
+   (see :data:`PARALLEL_SAFE`).
+7. **A complete root ``index.html``**: the redirect to the landing page gets a title, a
+   language and an empty inline icon (see :func:`_complete_redirect`).
+8. **No serious accessibility violations from the theme** (axe-core): each written page is
+   patched (see :data:`A11Y_FIXES`): the search buttons' ``aria-label="Search"`` hides their
+   visible text ("Search Ctrl+K", axe ``label-content-name-mismatch``), so it is dropped and
+   the visible text names the button; the theme-switch icons' ``title`` makes FontAwesome
+   render labelled SVGs inside a labelled button (same rule), so the titles are dropped; and
+   docutils' ``role="list"`` on ``.citation-list`` has no ``listitem`` children (axe
+   ``aria-required-children``), so the role is dropped.
+9. **The execution cache exists before chapters execute in parallel** (see
+   :func:`_create_execution_cache`), so that two chapters executing at once cannot both try to
+   create its database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import importlib.util
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+
+#: the MathJax combined component the pages load (Sphinx's default: TeX + MathML in, CHTML out)
+MATHJAX_ENTRY = "tex-mml-chtml.js"
+#: what of the MathJax distribution is copied into ``_static/mathjax`` (relative paths)
+MATHJAX_PARTS = (MATHJAX_ENTRY, "output/chtml/fonts/woff-v2", "input/tex/extensions", "ui",
+                 "a11y", "adaptors")
+FAVICON = Path(__file__).resolve().parents[2] / "book" / "_static" / "favicon.svg"
+LAUNCH_PROVIDERS = ("binderhub_url", "jupyterhub_url", "colab_url", "deepnote_url",
+                    "jupyterlite_url", "thebe")
+
+
+def mathjax_source() -> Path:
+    """Folder of the MathJax 3 distribution shipped by the ``sphinx-mathjax-offline`` package."""
+    spec = importlib.util.find_spec("sphinx-mathjax-offline")
+    if spec is None or not spec.submodule_search_locations:
+        raise ExtensionError("MathJax is served from the book: install the pinned "
+                             "'sphinx-mathjax-offline' package (environment.yml, `make venv`)")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "static" / "mathjax"
+    if not (folder / MATHJAX_ENTRY).is_file():
+        raise ExtensionError(f"{folder / MATHJAX_ENTRY} is missing")
+    return folder
+
+
+def copy_mathjax(outdir: Path) -> Path:
+    """Copy the MathJax parts a page may request into ``outdir/_static/mathjax``."""
+    src, dest = mathjax_source(), Path(outdir) / "_static" / "mathjax"
+    for part in MATHJAX_PARTS:
+        if (src / part).is_dir():
+            shutil.copytree(src / part, dest / part, dirs_exist_ok=True)
+        else:
+            (dest / part).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src / part, dest / part)
+    return dest
+
+
+def _configure(app: Sphinx, config) -> None:
+    """config-inited: local MathJax; drop launch providers while no repository URL is set."""
+    if str(config.mathjax_path).startswith(("http://", "https://", "//")):
+        config.mathjax_path = f"mathjax/{MATHJAX_ENTRY}"
+    mathjax_source()  # fail early, with the fix in the message, if the files are missing
+    if not config.html_favicon:  # else every browser requests /favicon.ico and logs a 404
+        config.html_favicon = str(FAVICON)
+    options = config.html_theme_options
+    launch = dict(options.get("launch_buttons") or {})
+    if not str(options.get("repository_url") or "").strip():
+        for key in LAUNCH_PROVIDERS:
+            launch.pop(key, None)
+    options["launch_buttons"] = launch
+
+
+#: extensions Jupyter Book loads that do not declare parallel safety, and why they are safe
+PARALLEL_SAFE = {
+    # only replaces TocTreeCollector.assign_section_numbers, which runs in the main process
+    # after the parallel read (loaded by sphinx-external-toc whatever use_multitoc_numbering says)
+    "sphinx_multitoc_numbering",
+    # its transforms and events act only for the LaTeX builder; for HTML they return at once
+    "sphinx_jupyterbook_latex",
+}
+
+
+def _declare_parallel_safe(app: Sphinx, config) -> None:
+    """config-inited: declare :data:`PARALLEL_SAFE` parallel-safe.
+
+    Undeclared, ``sphinx-build -j 2`` on more than five pages warns "the ... extension does not
+    declare if it is safe for parallel reading" and ``-W`` fails the whole build.
+    """
+    for name in PARALLEL_SAFE:
+        extension = app.extensions.get(name)
+        if extension is not None:
+            extension.parallel_read_safe = True
+            extension.parallel_write_safe = True
+
+
+def _drop_thebe(app: Sphinx) -> None:
+    """builder-inited: disconnect sphinx-thebe's script and doctree handlers unless thebe is on."""
+    launch = app.config.html_theme_options.get("launch_buttons") or {}
+    if launch.get("thebe"):
+        return
+    for event in ("env-before-read-docs", "doctree-resolved"):
+        for listener in list(app.events.listeners.get(event, [])):
+            if getattr(listener.handler, "__module__", "").startswith("sphinx_thebe"):
+                app.disconnect(listener.id)
+
+
+def _executed_notebook(app: Sphinx, pagename: str, context) -> Path | None:
+    """``jupyter_execute/<page>.ipynb`` for a notebook page written in MyST Markdown."""
+    metadata = app.env.metadata.get(pagename, {})
+    if "kernelspec" not in metadata or not str(context.get("sourcename", "")).endswith(".md"):
+        return None
+    executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    return executed if executed.is_file() else None
+
+
+def _ipynb_download(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """html-page-context (before the theme's buttons): offer ``_sources/<page>.ipynb``."""
+    if _executed_notebook(app, pagename, context) is not None:
+        context["ipynb_source"] = f"{pagename}.ipynb"
+
+
+def _ipynb_write(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """html-page-context (after the theme, which may copy the file too): write the notebook.
+
+    myst-nb 1.4 writes ``jupyter_execute/<page>.ipynb`` *without outputs* when the page is
+    re-read from the execution cache (it merges the outputs into a copy that it then drops),
+    so the outputs are merged here from the same cache.
+    """
+    executed = _executed_notebook(app, pagename, context)
+    if executed is None:
+        return
+    notebook = nbformat.read(executed, as_version=4)
+    cache = _execution_cache(app)
+    if cache is not None:
+        from jupyter_cache import get_cache
+
+        with contextlib.suppress(KeyError):
+            _, notebook = get_cache(str(cache)).merge_match_into_notebook(notebook)
+    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, target)
+
+
+def _copy_mathjax_early(app: Sphinx) -> None:
+    """builder-inited: copy MathJax before pages are written, so their script tag gets the
+    file's checksum (``?v=...``) on every build, not only on rebuilds."""
+    if app.builder.format == "html":
+        copy_mathjax(Path(app.outdir))
+
+
+REDIRECT = re.compile(r'\A<meta http-equiv="Refresh" content="0; url=([^"]+)" />\s*\Z')
+REDIRECT_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Refresh" content="0; url={url}">
+<title>{title}</title>
+<link rel="icon" href="data:,">
+</head>
+<body><p><a href="{url}">{title}</a></p></body>
+</html>
+"""
+
+
+def _complete_redirect(app: Sphinx, exc) -> None:
+    """build-finished (after sphinx-external-toc): the root ``index.html`` that it writes is a
+    bare ``<meta>`` refresh, so a browser asks for ``/favicon.ico`` (404) and the page has no
+    title or language; write it as a small complete page with the same redirect (and an empty
+    inline icon: a real one would be cut off by the redirect, a failed request)."""
+    index = Path(app.outdir) / "index.html"
+    if exc is not None or not index.is_file():
+        return
+    match = REDIRECT.match(index.read_text(encoding="utf-8"))
+    if match:
+        title = html.escape(str(app.config.html_title or app.config.project))
+        index.write_text(REDIRECT_PAGE.format(url=html.escape(match[1]), title=title),
+                         encoding="utf-8")
+
+
+#: (pattern, replacement) applied to the HTML of every page the builder writes
+A11Y_FIXES = (
+    (re.compile(r'(<button class="btn search-button-field[^"]*"[^>]*?) aria-label="Search"'),
+     r"\1"),
+    (re.compile(r'(<i class="theme-switch [^"]*"[^>]*?)\s+title="[^"]*"'), r"\1"),
+    (re.compile(r'<div role="list" class="citation-list">'), '<div class="citation-list">'),
+)
+
+
+def accessible(page: str) -> str:
+    """Apply :data:`A11Y_FIXES` to one page's HTML (idempotent)."""
+    for pattern, replacement in A11Y_FIXES:
+        page = pattern.sub(replacement, page)
+    return page
+
+
+def _a11y_pages(app: Sphinx, exc) -> None:
+    """build-finished: patch the written pages (see point 8 of the module docstring)."""
+    if exc is not None or app.builder.format != "html":
+        return
+    for path in Path(app.outdir).rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        fixed = accessible(text)
+        if fixed != text:
+            path.write_text(fixed, encoding="utf-8")
+
+
+def _execution_cache(app: Sphinx) -> Path | None:
+    """The folder of myst-nb's execution cache (``cache`` mode), else ``None``."""
+    config = getattr(app.env, "mystnb_config", None)
+    if config is None or config.execution_mode != "cache":
+        return None
+    cache = Path(config.execution_cache_path)
+    return cache if cache.is_absolute() else Path(app.srcdir) / cache
+
+
+def _create_execution_cache(app: Sphinx, env, docnames) -> None:
+    """env-before-read-docs (main process): create the execution cache and its database
+    tables now; else the first two chapters executing in parallel both create them and one
+    fails with "table settings already exists"."""
+    cache = _execution_cache(app)
+    if cache is not None and docnames:
+        from jupyter_cache import get_cache
+
+        get_cache(str(cache)).db  # noqa: B018  (the property creates the database)
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("env-before-read-docs", _create_execution_cache)
+    app.connect("config-inited", _configure, priority=900)
+    app.connect("config-inited", _declare_parallel_safe)
+    app.connect("builder-inited", _drop_thebe)
+    app.connect("html-page-context", _ipynb_download, priority=500)
+    app.connect("html-page-context", _ipynb_write, priority=900)
+    app.connect("builder-inited", _copy_mathjax_early)
+    app.connect("build-finished", _complete_redirect, priority=900)
+    app.connect("build-finished", _a11y_pages, priority=950)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,403 @@
+"""Build the student edition of the book: ``make student`` runs this.
+
+Output, all under ``_build/student/`` (``--out``):
+
+- ``src/``        copies of ``_config.yml``, ``_toc.yml``, ``references.bib`` and ``book/``
+                  with every solution removed (``book/`` itself is never modified);
+- ``html/``       the student book, built from ``src/`` by ``tools.book.build``'s ``build()``
+                  (same warnings-are-errors rules; its execution cache is ``src/_build/``);
+- ``notebooks/``  every executable chapter as an ``.ipynb`` without solutions and without outputs
+                  (jupytext), to open in JupyterLab, Binder or Colab;
+- ``blina-book-student.zip``  ``html/`` + ``notebooks/`` + a short README, the file to hand out.
+
+What counts as a solution (sphinx-exercise syntax, MyST backtick or colon fences):
+
+- a gated span: from a ``{solution-start}`` directive through the end of the next
+  ``{solution-end}`` directive, with everything between (text, code cells and their outputs);
+- a ``{solution}`` directive with its whole content.
+
+Fences are tracked like CommonMark does (a fence closes on the same character, at least as long,
+without info string; literal code blocks are skipped), so a solution *shown as an example* inside
+a literal code block (as on the instructors' page) is left alone.
+
+After building, a leak check searches the HTML, the notebooks and the zip for every sentence of
+the removed solutions (that does not also occur in the kept text) and fails if one is found.
+
+Usage: python -m tools.book.student [--source DIR] [--out DIR] [--jobs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import html as html_lib
+import json
+import os
+import re
+import shutil
+import sys
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+
+from tools.book.build import build
+from tools.book.toc import toc_entries
+
+ROOT = Path(__file__).resolve().parents[2]
+ZIP_NAME = "blina-book-student.zip"
+FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|:{3,})(?P<info>.*)$")
+DIRECTIVE = re.compile(r"\s*\{(?P<name>[\w:.-]+)\}")
+#: directives whose content is literal text, not nested Markdown
+LITERAL_DIRECTIVES = {"code-cell", "code-block", "code", "sourcecode", "literalinclude",
+                      "raw", "math", "eval-rst", "mermaid"}
+
+
+@dataclass(frozen=True)
+class _Fence:
+    char: str
+    length: int
+    name: str | None  # directive name, or None for a plain code block
+
+    @property
+    def literal(self) -> bool:
+        return self.name is None or self.name in LITERAL_DIRECTIVES
+
+
+def _fence(line: str) -> tuple[_Fence, bool] | None:
+    """``(fence, has_info)`` if ``line`` is a fence line, else None."""
+    m = FENCE.match(line)
+    if not m:
+        return None
+    fence, info = m["fence"], m["info"].strip()
+    if fence[0] == "`" and "`" in info:  # an inline code span, not a fence
+        return None
+    directive = DIRECTIVE.match(info)
+    return _Fence(fence[0], len(fence), directive["name"] if directive else None), bool(info)
+
+
+def _closes(line: str, top: _Fence) -> bool:
+    found = _fence(line)
+    return (found is not None and not found[1] and found[0].char == top.char
+            and found[0].length >= top.length)
+
+
+def _block_end(lines: list[str], start: int) -> int:
+    """Index just past the fenced block that opens at ``lines[start]`` (nesting followed)."""
+    stack = [_fence(lines[start])[0]]
+    i = start + 1
+    while i < len(lines) and stack:
+        line, top = lines[i], stack[-1]
+        if _closes(line, top):
+            stack.pop()
+        elif not top.literal and (found := _fence(line)) is not None:
+            stack.append(found[0])
+        i += 1
+    if stack:
+        raise ValueError(f"line {start + 1}: the fence {lines[start].strip()!r} is never closed")
+    return i
+
+
+def solution_spans(text: str) -> list[tuple[int, int]]:
+    """Line ranges ``[start, end)`` (0-based) of every solution in a MyST-Markdown text.
+
+    A ``{solution-start}`` span runs through the closing fence of the next ``{solution-end}``
+    directive at the same level; a ``{solution}`` directive is its own fenced block.
+    """
+    lines = text.splitlines()
+    spans: list[tuple[int, int]] = []
+    stack: list[_Fence] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if stack and _closes(line, stack[-1]):
+            stack.pop()
+            i += 1
+            continue
+        if stack and stack[-1].literal:
+            i += 1
+            continue
+        found = _fence(line)
+        if found is None:
+            i += 1
+            continue
+        fence = found[0]
+        if fence.name == "solution":
+            end = _block_end(lines, i)
+            spans.append((i, end))
+            i = end
+        elif fence.name == "solution-start":
+            j = _block_end(lines, i)
+            while True:
+                while j < len(lines) and _fence(lines[j]) is None:
+                    j += 1
+                if j == len(lines):
+                    raise ValueError(f"line {i + 1}: {{solution-start}} without {{solution-end}}")
+                name = _fence(lines[j])[0].name
+                if name == "solution-start":
+                    raise ValueError(f"line {j + 1}: {{solution-start}} inside a solution")
+                closing = _block_end(lines, j)
+                if name == "solution-end":
+                    break
+                j = closing
+            spans.append((i, closing))
+            i = closing
+        else:
+            stack.append(fence)
+            i += 1
+    return spans
+
+
+def strip_solutions(text: str) -> str:
+    """``text`` without its solutions (see :func:`solution_spans`); one blank line per cut."""
+    lines = text.splitlines()
+    keep: list[str] = []
+    last = 0
+    for start, end in solution_spans(text):
+        keep.extend(lines[last:start])
+        last = end
+        while last < len(lines) and not lines[last].strip() and (not keep or not keep[-1].strip()):
+            last += 1  # do not leave two blank lines where a solution was
+    keep.extend(lines[last:])
+    return "\n".join(keep) + ("\n" if text.endswith("\n") else "")
+
+
+def removed_solutions(text: str) -> list[str]:
+    """The text of each solution that :func:`strip_solutions` removes."""
+    lines = text.splitlines()
+    return ["\n".join(lines[a:b]) for a, b in solution_spans(text)]
+
+
+# ---------------------------------------------------------------- leak check
+
+def normalise(text: str, markup: bool = True) -> str:
+    """Plain comparable text: entities decoded, ASCII quotes and dashes, one space; with
+    ``markup`` (HTML, notebook JSON) tags are dropped first (not in Markdown sources, where a
+    ``<`` in code would swallow the text up to the next ``>``)."""
+    if markup:
+        text = re.sub(r"<[^>]+>", " ", text)
+        text = html_lib.unescape(text)
+    for fancy, plain in (("‘", "'"), ("’", "'"), ("“", '"'), ("”", '"'),
+                         ("—", "-"), ("–", "-"), ("---", "-"), ("--", "-"), ("\\n", " ")):
+        text = text.replace(fancy, plain)
+    return re.sub(r"\s+", " ", text)
+
+
+def fingerprints(solution: str, kept: str, min_len: int = 25) -> set[str]:
+    """Runs of plain prose/code (>= ``min_len`` characters) from ``solution`` not in ``kept``.
+
+    Markup (``*``, backticks, ``$``, brackets, braces) splits runs, so a run reads the same
+    in the source, the rendered HTML and the notebook JSON.
+    """
+    kept_norm = normalise(kept, markup=False)
+    found = set()
+    for line in solution.splitlines():
+        if _fence(line) is not None or line.lstrip().startswith(":"):
+            continue
+        for run in re.split(r"[*`$\[\]{}()<>|\\_#\"]+", normalise(line, markup=False)):
+            run = run.strip(" .,;:")
+            if len(run) >= min_len and run not in kept_norm:
+                found.add(run)
+    return found
+
+
+def leaks(texts: dict[str, str], prints: set[str]) -> list[str]:
+    """``"<file>: <fingerprint>"`` for every fingerprint found in any of ``texts``."""
+    out = []
+    for name, text in texts.items():
+        norm = normalise(text)
+        out.extend(f"{name}: {p!r}" for p in sorted(prints) if p in norm)
+    return out
+
+
+def _outputs(path: Path) -> str:
+    """All text that the code cells of an executed notebook printed or displayed."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    parts = []
+    for cell in notebook.get("cells", []):
+        for output in cell.get("outputs", []):
+            parts.append("".join(output.get("text", "")))
+            for mime, value in output.get("data", {}).items():
+                if mime.startswith("text/"):
+                    parts.append("".join(value) if isinstance(value, list) else str(value))
+    return "\n".join(parts)
+
+
+def readable_files(folder: Path) -> dict[str, str]:
+    """Text of every HTML/JS/JSON/notebook/Markdown/text file under ``folder``."""
+    suffixes = {".html", ".js", ".json", ".ipynb", ".md", ".txt"}
+    return {str(p): p.read_text(encoding="utf-8", errors="replace")
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix in suffixes
+            and "mathjax" not in p.parts}
+
+
+def zip_texts(path: Path) -> dict[str, str]:
+    with zipfile.ZipFile(path) as zf:
+        return {f"{path.name}:{name}": zf.read(name).decode("utf-8", errors="replace")
+                for name in zf.namelist()
+                if Path(name).suffix in {".html", ".js", ".json", ".ipynb", ".md", ".txt"}
+                and "/mathjax/" not in name}
+
+
+# ---------------------------------------------------------------- the build
+
+def _is_notebook(path: Path) -> bool:
+    return path.suffix == ".ipynb" or path.read_text(encoding="utf-8").startswith("---\njupytext:")
+
+
+IGNORED = {"_build", ".ipynb_checkpoints", "__pycache__"}
+
+
+def _sync(dest: Path, files: dict[Path, bytes], managed: list[Path]) -> None:
+    """Make ``dest`` hold ``files`` (relative path -> content), rewriting only what changed,
+    so that Sphinx re-reads only changed pages; delete other files under ``managed`` folders."""
+    for rel, data in files.items():
+        path = dest / rel
+        if not path.is_file() or path.read_bytes() != data:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+    for folder in managed:
+        for path in sorted((dest / folder).rglob("*")) if (dest / folder).is_dir() else []:
+            if path.is_file() and path.relative_to(dest) not in files:
+                path.unlink()
+
+
+def copy_stripped(source: Path, dest: Path) -> tuple[list[Path], set[str]]:
+    """Copy the book into ``dest`` with solutions removed (only changed files are rewritten).
+
+    Returns the copied TOC files (in ``dest``) and the leak fingerprints of what was removed.
+    """
+    import jupytext
+
+    files: dict[Path, bytes] = {}
+    config = yaml.safe_load((source / "_config.yml").read_text(encoding="utf-8"))
+    config["title"] = f"{config.get('title', 'Book')} (student edition)"
+    # no launch buttons: Binder would open the repository's chapters, solutions included
+    config.setdefault("repository", {})["url"] = ""
+    files[Path("_config.yml")] = yaml.safe_dump(config, sort_keys=False).encode()
+    for name in ("_toc.yml", "references.bib"):
+        if (source / name).exists():
+            files[Path(name)] = (source / name).read_bytes()
+    for path in sorted((source / "book").rglob("*")):
+        rel = path.relative_to(source)
+        if path.is_file() and not IGNORED & set(rel.parts):
+            files[rel] = path.read_bytes()
+    solutions: list[str] = []
+    kept: list[str] = []
+    toc_paths = []
+    for entry in toc_entries(source / "_toc.yml"):
+        candidates = [source / f"{entry}{s}" for s in (".md", ".ipynb")]
+        src = next((p for p in candidates if p.exists()), None)
+        if src is None:
+            raise FileNotFoundError(f"_toc.yml lists {entry!r} but no {entry}.md or .ipynb exists")
+        rel = src.relative_to(source)
+        if src.suffix == ".ipynb":  # edit notebooks as MyST text, write them back as .md
+            text = jupytext.writes(jupytext.read(src), fmt="md:myst")
+            files.pop(rel, None)
+            rel = rel.with_suffix(".md")
+        else:
+            text = src.read_text(encoding="utf-8")
+        stripped = strip_solutions(text)
+        solutions.extend(removed_solutions(text))
+        kept.append(stripped)
+        files[rel] = stripped.encode("utf-8")
+        toc_paths.append(dest / rel)
+    # a chapter outside the TOC is not built, but its solutions must not sit in the copy either
+    for rel in [r for r in files if r.suffix == ".md" and dest / r not in toc_paths]:
+        try:
+            files[rel] = strip_solutions(files[rel].decode("utf-8")).encode("utf-8")
+        except ValueError:  # a draft with a broken solution block: leave it out
+            del files[rel]
+    _sync(dest, files, managed=[Path("book")])
+    # what one chapter's solution says may be kept text in another chapter: no leak
+    every_kept = "\n".join(kept)
+    prints = set().union(*(fingerprints(solution, every_kept) for solution in solutions))
+    return toc_paths, prints
+
+
+README = """\
+{title}
+{underline}
+
+html/index.html      the book: open it in a browser (works offline)
+notebooks/           the chapters as Jupyter notebooks, without solutions
+
+The notebooks import the book's `blina` package and its data: run them from a clone of the
+book's repository (`make venv`, then JupyterLab), or on Binder from a chapter's launch button.
+"""
+
+
+def build_student(source: Path = ROOT, out: Path | None = None, jobs: int = 1) -> int:
+    """Build the student edition of the book at ``source`` into ``out``; return a status."""
+    import jupytext
+
+    out = (out or source / "_build" / "student").resolve()
+    t0 = time.perf_counter()
+    print(f"[1/5] copying the book without solutions into {out / 'src'}", flush=True)
+    chapters, prints = copy_stripped(source, out / "src")
+    print(f"      {len(chapters)} pages, {len(prints)} solution passages removed", flush=True)
+
+    print(f"[2/5] building the student HTML into {out / 'html'}", flush=True)
+    if (out / "html").exists():
+        shutil.rmtree(out / "html")
+    status = build(out / "src", out / "html", jobs, doctrees=out / ".doctrees")
+    if status:
+        print("STUDENT EDITION FAILED: the stripped copy does not build (errors above). If "
+              "`make book` passes, a page refers to something inside a removed solution.",
+              file=sys.stderr)
+        return status
+
+    print(f"[3/5] writing the chapters as notebooks into {out / 'notebooks'}", flush=True)
+    notebooks = out / "notebooks"
+    if notebooks.exists():
+        shutil.rmtree(notebooks)
+    for chapter in chapters:
+        if not _is_notebook(chapter):
+            continue
+        target = notebooks / chapter.relative_to(out / "src").with_suffix(".ipynb")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        notebook = jupytext.read(chapter)
+        notebook.metadata.pop("jupytext", None)  # a plain notebook, not paired with a .md
+        jupytext.write(notebook, target, fmt="ipynb")
+        print(f"      {target.relative_to(out)}", flush=True)
+
+    print(f"[4/5] zipping html/ and notebooks/ into {out / ZIP_NAME}", flush=True)
+    archive = out / ZIP_NAME
+    title = f"{yaml.safe_load((out / 'src' / '_config.yml').read_text())['title']}"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("blina-book-student/README.txt",
+                    README.format(title=title, underline="=" * len(title)))
+        for folder in (out / "html", notebooks):
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and path.name != ".buildinfo":
+                    zf.write(path, f"blina-book-student/{path.relative_to(out)}")
+
+    print("[5/5] leak check: no removed solution text in the HTML, notebooks or zip", flush=True)
+    # a solution may quote what a kept cell prints (a data label, say): that text is no leak
+    raw = " ".join(_outputs(p) for p in sorted((out / "html" / "_sources").rglob("*.ipynb")))
+    outputs = normalise(raw) + " " + normalise(html_lib.unescape(raw), markup=False)  # + alt text
+    prints = {p for p in prints if p not in outputs}
+    texts = {**readable_files(out / "html"), **readable_files(notebooks), **zip_texts(archive)}
+    found = leaks(texts, prints)
+    if found:
+        print("STUDENT EDITION LEAKS SOLUTIONS:\n  " + "\n  ".join(found[:40]), file=sys.stderr)
+        return 1
+    size = archive.stat().st_size / 1e6
+    print(f"student edition built in {time.perf_counter() - t0:.1f} s: "
+          f"{out / 'html' / 'index.html'}\n  hand out {archive} ({size:.1f} MB)", flush=True)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--source", type=Path, default=ROOT, help="book root (default: repo)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="output folder (default: SOURCE/_build/student)")
+    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
+                        help="parallel build jobs")
+    args = parser.parse_args(argv)
+    return build_student(args.source.resolve(), args.out, max(1, args.jobs))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
