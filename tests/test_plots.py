@@ -47,7 +47,7 @@ def test_km_plot_groups_alt_text_and_at_risk():
 
 def test_km_plot_reconstructed_and_single_curve():
     fig = km_plot(T, E, title="Overall survival", reconstructed=True, at_risk=False, ci=False)
-    assert fig._suptitle.get_text() == "Overall survival (reconstructed times)"
+    assert fig.get_suptitle() == "Overall survival (reconstructed times)"
     assert fig.alt_text.startswith("Reconstructed-data Kaplan–Meier plot")
     assert "All patients: 30 patients, 6 events" in fig.alt_text
     assert "Log-rank" not in fig.alt_text
@@ -162,7 +162,7 @@ def fake_times(df):
 
 def test_swimmer_plot_with_reconstructed_times(df):
     fig = swimmer_plot(df, fake_times(df))
-    assert fig._suptitle.get_text() == "Course of each patient (reconstructed times)"
+    assert fig.get_suptitle() == "Course of each patient (reconstructed times)"
     assert fig.alt_text.startswith("Swimmer plot of the 30 patients on reconstructed survival "
                                    "times (not published; up to 22.9 months)")
     assert fig.axes[0].get_xlabel() == "Months since start of blinatumomab (reconstructed)"

@@ -40,6 +40,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
 
 from tools.book.build import build
 from tools.book.toc import toc_entries
