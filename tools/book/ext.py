@@ -41,13 +41,27 @@ Loaded through ``sphinx.extra_extensions: [tools.book.ext]`` in ``_config.yml``;
 9. **The execution cache exists before chapters execute in parallel** (see
    :func:`_create_execution_cache`), so that two chapters executing at once cannot both try to
    create its database.
+10. **The book's own styles and scripts** from ``book/_static``: ``blina.css`` (wrapped
+    tables, readable captions in dark mode, exercise metadata) and ``blina-search.js``
+    (search snippets without TeX source).
+11. **Edition and date in every page's footer**: the ``blina`` package version and the build
+    date (``SOURCE_DATE_EPOCH`` if set, for reproducible builds), see :func:`edition`.
+12. **How to get the source**, from the one repository URL: the substitution
+    ``{{ repository_source }}`` (used on the front page) says plainly that no address is
+    configured while ``repository.url`` is empty, and links the repository once it is set
+    (see :func:`repository_source`).
+13. **Numbers are searchable** (:mod:`tools.book.search`), **one citation style**
+    (:mod:`tools.book.citations`, ``bibtex_default_style: blina``) and **exercise metadata**
+    with the instructors' table of exercises (:mod:`tools.book.exercises`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import html
 import importlib.util
+import os
 import re
 import shutil
 from pathlib import Path
@@ -56,12 +70,18 @@ import nbformat
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
+from tools.book import citations, exercises, search
+
 #: the MathJax combined component the pages load (Sphinx's default: TeX + MathML in, CHTML out)
 MATHJAX_ENTRY = "tex-mml-chtml.js"
 #: what of the MathJax distribution is copied into ``_static/mathjax`` (relative paths)
 MATHJAX_PARTS = (MATHJAX_ENTRY, "output/chtml/fonts/woff-v2", "input/tex/extensions", "ui",
                  "a11y", "adaptors")
-FAVICON = Path(__file__).resolve().parents[2] / "book" / "_static" / "favicon.svg"
+STATIC = Path(__file__).resolve().parents[2] / "book" / "_static"
+FAVICON = STATIC / "favicon.svg"
+#: the book's own files in :data:`STATIC`, added to every page
+CSS_FILES = ("blina.css",)
+JS_FILES = ("blina-search.js",)
 LAUNCH_PROVIDERS = ("binderhub_url", "jupyterhub_url", "colab_url", "deepnote_url",
                     "jupyterlite_url", "thebe")
 
@@ -90,8 +110,42 @@ def copy_mathjax(outdir: Path) -> Path:
     return dest
 
 
+def edition(today: datetime.date | None = None) -> str:
+    """The footer line: ``"blina book 0.1.0 · built 2026-12-01"``."""
+    import blina
+
+    if today is None:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        today = (datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date() if epoch
+                 else datetime.datetime.now(datetime.UTC).date())
+    return f"blina book {blina.__version__} · built {today.isoformat()}"
+
+
+#: the file name of the PDF edition
+PDF_NAME = "blina-book.pdf"
+#: the commands that build and test the book, shown on the front page
+RUN_COMMANDS = ("make book    # build this book into _build/html, executing every chapter\n"
+                "make test    # run the test suite, including a full build of the book")
+
+
+def repository_source(url: str) -> str:
+    """Markdown saying where the source is and how to run it (``{{ repository_source }}``)."""
+    url = url.strip().rstrip("/")
+    if not url:
+        return ("No public address of the repository is configured for this copy of the book "
+                "(`repository.url` in `_config.yml` is empty), so it cannot tell you where to "
+                "clone it from. In a copy of the repository's files, on a machine with Python "
+                "3.11, `git` and `make`, run these two commands in the top folder:\n\n"
+                f"```text\n{RUN_COMMANDS}\n```\n")
+    folder = url.rsplit("/", 1)[-1].removesuffix(".git")
+    return (f"The source of this book is at <{url}>. On a machine with Python 3.11, `git` and "
+            "`make`, clone it and run the two commands in its top folder:\n\n"
+            f"```text\ngit clone {url}\ncd {folder}\n{RUN_COMMANDS}\n```\n")
+
+
 def _configure(app: Sphinx, config) -> None:
-    """config-inited: local MathJax; drop launch providers while no repository URL is set."""
+    """config-inited: local MathJax; drop launch providers while no repository URL is set;
+    the book's static files, footer and repository substitution."""
     if str(config.mathjax_path).startswith(("http://", "https://", "//")):
         config.mathjax_path = f"mathjax/{MATHJAX_ENTRY}"
     mathjax_source()  # fail early, with the fix in the message, if the files are missing
@@ -99,10 +153,21 @@ def _configure(app: Sphinx, config) -> None:
         config.html_favicon = str(FAVICON)
     options = config.html_theme_options
     launch = dict(options.get("launch_buttons") or {})
-    if not str(options.get("repository_url") or "").strip():
+    url = str(options.get("repository_url") or "")
+    if not url.strip():
         for key in LAUNCH_PROVIDERS:
             launch.pop(key, None)
     options["launch_buttons"] = launch
+    if not str(options.get("extra_footer") or "").strip():
+        options["extra_footer"] = f'<p class="blina-edition">{html.escape(edition())}</p>'
+    if str(STATIC) not in config.html_static_path:
+        config.html_static_path = [*config.html_static_path, str(STATIC)]
+    config.myst_substitutions = {**config.myst_substitutions,
+                                 "repository_source": repository_source(url)}
+    # the PDF edition (tools/book/pdf.py): one document from the root page, named after the
+    # package (Sphinx would derive the file name from the title)
+    config.latex_documents = [(config.root_doc, PDF_NAME.replace(".pdf", ".tex"),
+                               config.project, config.author, "manual")]
 
 
 #: extensions Jupyter Book loads that do not declare parallel safety, and why they are safe
@@ -260,6 +325,13 @@ def _create_execution_cache(app: Sphinx, env, docnames) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    search.register()
+    citations.register()
+    exercises.setup(app)
+    for name in CSS_FILES:
+        app.add_css_file(name)
+    for name in JS_FILES:
+        app.add_js_file(name)
     app.connect("env-before-read-docs", _create_execution_cache)
     app.connect("config-inited", _configure, priority=900)
     app.connect("config-inited", _declare_parallel_safe)

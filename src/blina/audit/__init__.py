@@ -12,15 +12,21 @@ The names the chapters use are re-exported here.
 from blina.audit.engine import MARKS, STATUSES, AuditContext, Verdict, audit, registry
 from blina.audit.report import (
     default_context,
+    findings_block,
     findings_html,
     label,
+    scorecard,
+    scorecard_facts,
+    scorecard_table,
     section_summary,
     side_by_side,
     status_counts,
     verdicts,
+    verdicts_block,
     verdicts_html,
 )
 
 __all__ = ["MARKS", "STATUSES", "AuditContext", "Verdict", "audit", "default_context",
-           "findings_html", "label", "registry", "section_summary", "side_by_side",
-           "status_counts", "verdicts", "verdicts_html"]
+           "findings_block", "findings_html", "label", "registry", "scorecard", "scorecard_facts",
+           "scorecard_table", "section_summary", "side_by_side", "status_counts", "verdicts",
+           "verdicts_block", "verdicts_html"]
