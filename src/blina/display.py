@@ -39,7 +39,7 @@ import pandas as pd
 from blina.stats.rounding import fmt
 
 __all__ = ["MISSING", "Block", "Link", "Shown", "Table", "as_table", "cell", "glue_all",
-           "interval", "md_escape", "number", "percent", "readable"]
+           "interval", "listing", "md_escape", "number", "percent", "readable"]
 
 #: how a missing value is shown (an em dash; the text around the table says why it is missing)
 MISSING = "—"
@@ -104,6 +104,15 @@ def interval(lower: numbers.Real, upper: numbers.Real, decimals: int = 1) -> Sho
     return Shown(f"{number(lower, decimals)}–{number(upper, decimals)}")
 
 
+def listing(items) -> Shown:
+    """Items joined as prose: ``listing([9, 11, 24]) == "9, 11 and 24"``; one item alone,
+    two joined by "and", none as "none"."""
+    words = [str(i) for i in items]
+    if not words:
+        return Shown("none")
+    return Shown(words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1])
+
+
 @dataclass(frozen=True)
 class Link:
     """A table cell linking to a chapter of the book: ``Link("Response", "response")``."""
@@ -124,14 +133,15 @@ def _as_float(value: object) -> float | None:
 
 
 def cell(value: object, decimals: int = 1) -> str:
-    """One value as a table shows it (see the module docstring): missing → :data:`MISSING`,
+    """One value as a table shows it (see the module docstring): missing or empty →
+    :data:`MISSING`,
     booleans → ``yes``/``no``, integers as they are, other reals half up to ``decimals``,
     tuples and lists as ``(a, b)``, anything else as ``str``."""
     if isinstance(value, Shown | Link):
         return str(value)
     if isinstance(value, tuple | list):
         return "(" + ", ".join(cell(v, decimals) for v in value) + ")"
-    if _is_missing(value):
+    if _is_missing(value) or (isinstance(value, str) and not value.strip()):
         return MISSING
     if isinstance(value, bool | np.bool_):
         return "yes" if value else "no"
@@ -146,8 +156,10 @@ def cell(value: object, decimals: int = 1) -> str:
 
 
 def _column_decimals(values: pd.Series, decimals: int) -> int:
-    """0 for a column whose non-missing reals are all whole (counts that pandas stored as
-    floats because a value is missing), else ``decimals``."""
+    """0 for a column of whole numbers with a missing value (counts that pandas stored as
+    floats because one is missing), else ``decimals``."""
+    if not any(_is_missing(v) for v in values):
+        return decimals
     reals = [f for f in (_as_float(v) for v in values if not _is_missing(v)) if f is not None]
     whole = bool(reals) and all(math.isfinite(f) and f.is_integer() for f in reals)
     return 0 if whole else decimals
@@ -271,7 +283,7 @@ def as_table(data: pd.DataFrame | pd.Series, decimals: int | Mapping[str, int] =
     """``data`` as a :class:`Table`: every cell through :func:`cell`, nothing truncated.
 
     ``decimals`` is one number of decimals for every real-valued column, or a mapping from
-    column name to decimals (the others get 1).  A column whose reals are all whole numbers
+    column name to decimals (the others get 1).  A column of whole numbers with a missing value
     (counts that pandas stored as floats) is shown without decimals.  ``index`` shows the
     index as the first column(s) (default: unless it is a plain 0, 1, 2, … range).  With
     ``words``, underscores in the headers become spaces so that long headers can wrap.

@@ -18,6 +18,7 @@ from blina.audit.report import (
     scorecard,
     scorecard_facts,
     scorecard_table,
+    section_facts,
     section_summary,
     side_by_side,
     status_counts,
@@ -28,5 +29,5 @@ from blina.audit.report import (
 
 __all__ = ["MARKS", "STATUSES", "AuditContext", "Verdict", "audit", "default_context",
            "findings_block", "findings_html", "label", "registry", "scorecard", "scorecard_facts",
-           "scorecard_table", "section_summary", "side_by_side", "status_counts", "verdicts",
-           "verdicts_block", "verdicts_html"]
+           "scorecard_table", "section_facts", "section_summary", "side_by_side", "status_counts",
+           "verdicts", "verdicts_block", "verdicts_html"]

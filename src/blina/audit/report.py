@@ -16,8 +16,8 @@ from blina.display import Block, Link, as_table, md_escape
 
 __all__ = ["DISCREPANCY_KINDS", "LEDGER_COLUMNS", "SECTIONS", "default_context", "findings_block",
            "findings_html", "label", "scorecard", "scorecard_facts", "scorecard_table",
-           "section_summary", "side_by_side", "status_counts", "verdicts", "verdicts_block",
-           "verdicts_html"]
+           "section_facts", "section_summary", "side_by_side", "status_counts", "verdicts",
+           "verdicts_block", "verdicts_html"]
 
 _DEFAULT: list[AuditContext] = []
 
@@ -146,6 +146,17 @@ def scorecard(ledger: pd.DataFrame | None = None) -> pd.DataFrame:
     card.insert(2, "chapter", [SECTIONS.get(s, (s, "audit"))[1] for s in card["section"]])
     card["claims"] = card[list(STATUSES)].sum(axis=1)
     return card
+
+
+def section_facts(section: str) -> dict[str, int]:
+    """Claims of one section of the ledger and their verdicts, for the prose: keys
+    ``<section>-claims`` and ``<section>-<status>`` (e.g. ``"3.1-unverifiable"``)."""
+    table = verdicts()
+    if section not in set(table["section"].astype(str)):
+        raise ValueError(f"section {section!r} not in the ledger")
+    counts = status_counts(table[table["section"].astype(str) == section])
+    return {f"{section}-claims": int(counts.sum()),
+            **{f"{section}-{status}": int(n) for status, n in counts.items()}}
 
 
 def scorecard_facts(card: pd.DataFrame) -> dict[str, int]:
