@@ -305,7 +305,9 @@ def as_table(data: pd.DataFrame | pd.Series, decimals: int | Mapping[str, int] =
         d = wanted if name in per_column else _column_decimals(values, wanted)
         columns.append(([c if isinstance(c, Link) else cell(c, d) for c in values],
                         j >= n_index and _is_numeric(values)))
-    header = tuple(_header(name, words) for name in frame.columns)
+    unnamed = {"index", "level_0", "level_1", "level_2"} if index else set()
+    header = tuple("" if j < n_index and name in unnamed and data.index.names[j] is None
+                   else _header(name, words) for j, name in enumerate(frame.columns))
     rows = tuple(zip(*(c for c, _ in columns), strict=True)) if columns else ()
     prose = tuple(not num and bool(cells) and sum(len(str(c)) for c in cells) / len(cells) > 40
                   for cells, num in columns)

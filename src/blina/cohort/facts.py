@@ -12,10 +12,11 @@ import pandas as pd
 
 from blina.cohort.groups import add_groups
 from blina.cohort.response import high_burden, relapse_table, response_rates
+from blina.cohort import schedule
 from blina.cohort.safety import HEMATOLOGIC, ae_table, hematologic_summary
 from blina.display import interval, listing, number, percent
 
-__all__ = ["response_facts", "safety_facts"]
+__all__ = ["discussion_facts", "response_facts", "safety_facts", "schedule_facts"]
 
 
 def _ids(df: pd.DataFrame, mask) -> list[int]:
@@ -119,4 +120,68 @@ def safety_facts(ae: pd.DataFrame, n: int) -> dict[str, object]:
                     f"{prefix}-max": bounds[1],
                     f"{prefix}-min-pct": percent(bounds[0], n)})
     out.update({"over-half": n // 2 + 1, "pct-25": percent(25, n), "pct-26": percent(26, n)})
+    return out
+
+
+def schedule_facts() -> dict[str, object]:
+    """The numbers of the background chapter's prose: the two schedules side by side.
+
+    Step-up and full-dose days of the standard cycle 1 and of the short course (shortest and
+    longest), the total doses (µg) and the short course's totals as percentages of the
+    standard cycle's; the first day of the standard cycle whose cumulative dose reaches the
+    longest short course, the dose by then and the day the longest short course ends; the
+    full-dose days a short step-up needs to reach the standard total, exactly and whole.
+    """
+    standard = schedule.standard_cycle1()
+    total = schedule.cumulative_dose(standard)
+    shortest, longest = (schedule.short_course(f) for f in schedule.PAPER_FULL_DOSE_DAYS)
+    low, high = (schedule.cumulative_dose(s) for s in (shortest, longest))
+    curve = schedule.cumulative_curve(standard)
+    overtaken = curve.loc[curve["cumulative_ug"] >= high].iloc[0]
+    step_up = schedule.SHORT_ESCALATION_DAYS * schedule.LOW_DOSE_UG
+    needed = (total - step_up) / schedule.FULL_DOSE_UG
+    short_of, over = int(needed), int(needed) + 1
+    dose = {d: schedule.cumulative_dose(schedule.infusion_schedule(
+        schedule.SHORT_ESCALATION_DAYS, d)) for d in (short_of, over)}
+    return {
+        "standard-low-days": int((standard["dose_ug_per_day"] == schedule.LOW_DOSE_UG).sum()),
+        "standard-full-days": int((standard["dose_ug_per_day"] == schedule.FULL_DOSE_UG).sum()),
+        "short-low-days": schedule.SHORT_ESCALATION_DAYS,
+        "short-full-min": schedule.PAPER_FULL_DOSE_DAYS[0],
+        "short-full-max": schedule.PAPER_FULL_DOSE_DAYS[1],
+        "standard-total": number(total), "short-total-min": number(low),
+        "short-total-max": number(high), "short-pct-min": percent(low, total, 0),
+        "short-pct-max": percent(high, total, 0),
+        "overtaken-day": int(overtaken["day"]), "overtaken-dose": number(overtaken["cumulative_ug"]),
+        "longest-ends": len(longest), "step-up-dose": number(step_up),
+        "needed-days": number(needed, 1), "short-of-days": short_of, "over-days": over,
+        "short-of-dose": number(dose[short_of]), "over-dose": number(dose[over]),
+    }
+
+
+def discussion_facts(df: pd.DataFrame, table: pd.DataFrame) -> dict[str, object]:
+    """The numbers of the discussion chapter's prose: the comparator table ``table``
+    (:func:`blina.cohort.comparators.comparison_table`) and the index study's own counts.
+
+    Studies beside the index study and those without an interval; composite CR and CR alone
+    with their exact intervals; patients with fewer than 10% blasts (and how many of them did
+    not respond); MRD negativity over all patients and over responders; the patients without
+    further treatment, split into nonresponders and responders.
+    """
+    g = add_groups(df)
+    rates = response_rates(g).set_index("outcome")
+    low = g["bm_blast_pct"] < 10
+    nofurther = ~g["further_treatment"]
+    mrd, resp = int(g["mrd_negative"].sum()), int(g["responder"].sum())
+    out = {"n": len(g), "others": int((~table["index_study"]).sum()),
+           "no-interval": int(table["lower"].isna().sum()),
+           "low-blasts": int(low.sum()), "low-blasts-nonresp": int((low & ~g["responder"]).sum()),
+           "mrd-n": mrd, "mrd-pct": percent(mrd, len(g)), "responders": resp,
+           "mrd-of-resp-pct": percent(mrd, resp),
+           "nofurther": int(nofurther.sum()),
+           "nofurther-nonresp": int((nofurther & ~g["responder"]).sum()),
+           "nofurther-resp": int((nofurther & g["responder"]).sum())}
+    for key, outcome in (("ccr", "composite CR"), ("cr", "CR")):
+        r = rates.loc[outcome]
+        out.update(_rate(key, int(r["n"]), int(r["N"]), r["lower"], r["upper"]))
     return out
