@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from blina.cohort import schedule
 from blina.cohort.groups import add_groups
 from blina.cohort.response import high_burden, relapse_table, response_rates
-from blina.cohort import schedule
 from blina.cohort.safety import HEMATOLOGIC, ae_table, hematologic_summary
 from blina.display import interval, listing, number, percent
 
@@ -86,8 +86,8 @@ def response_facts(df: pd.DataFrame) -> dict[str, object]:
         "third-relapse": int((g["disease_status"].astype(str) == "3R").sum()),
         "third-relapse-responders": int(((g["disease_status"].astype(str) == "3R")
                                          & resp).sum()),
-        "responders": int(resp.sum()), "responders-further": int((resp
-                                                                  & g["further_treatment"]).sum()),
+        "responders": int(resp.sum()),
+        "responders-further": int((resp & g["further_treatment"]).sum()),
         "responders-nofurther": int((resp & ~g["further_treatment"]).sum()),
         "responders-nofurther-ids": listing(_ids(g, resp & ~g["further_treatment"])),
         **_rate("ccr", int(cr["n"]), int(cr["N"]), cr["lower"], cr["upper"]),
@@ -151,8 +151,8 @@ def schedule_facts() -> dict[str, object]:
         "short-full-max": schedule.PAPER_FULL_DOSE_DAYS[1],
         "standard-total": number(total), "short-total-min": number(low),
         "short-total-max": number(high), "short-pct-min": percent(low, total, 0),
-        "short-pct-max": percent(high, total, 0),
-        "overtaken-day": int(overtaken["day"]), "overtaken-dose": number(overtaken["cumulative_ug"]),
+        "short-pct-max": percent(high, total, 0), "overtaken-day": int(overtaken["day"]),
+        "overtaken-dose": number(overtaken["cumulative_ug"]),
         "longest-ends": len(longest), "step-up-dose": number(step_up),
         "needed-days": number(needed, 1), "short-of-days": short_of, "over-days": over,
         "short-of-dose": number(dose[short_of]), "over-dose": number(dose[over]),
