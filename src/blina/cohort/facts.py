@@ -16,7 +16,8 @@ from blina.cohort.response import high_burden, relapse_table, response_rates
 from blina.cohort.safety import HEMATOLOGIC, ae_table, hematologic_summary
 from blina.display import interval, listing, number, percent
 
-__all__ = ["discussion_facts", "response_facts", "safety_facts", "schedule_facts"]
+__all__ = ["conclusion_facts", "discussion_facts", "response_facts", "safety_facts",
+           "schedule_facts"]
 
 
 def _ids(df: pd.DataFrame, mask) -> list[int]:
@@ -185,3 +186,20 @@ def discussion_facts(df: pd.DataFrame, table: pd.DataFrame) -> dict[str, object]
         r = rates.loc[outcome]
         out.update(_rate(key, int(r["n"]), int(r["N"]), r["lower"], r["upper"]))
     return out
+
+
+def conclusion_facts(df: pd.DataFrame, ae: pd.DataFrame) -> dict[str, object]:
+    """The numbers the conclusions chapter repeats: responders, course length (infusion days
+    of the shortest and longest short course), neurological events and CRS (any grade and
+    grade ≥ 3), further therapy, MRD negativity (of all and of responders), deaths."""
+    g = add_groups(df)
+    events = ae_table(ae, len(g)).set_index("event")
+    days = [len(schedule.short_course(f)) for f in schedule.PAPER_FULL_DOSE_DAYS]
+    mrd, resp = int(g["mrd_negative"].sum()), int(g["responder"].sum())
+    return {"n": len(g), "ccr-n": resp, "days-min": min(days), "days-max": max(days),
+            "neuro": "no" if not events.loc["Neurologic event", "any_grade"]
+            else int(events.loc["Neurologic event", "any_grade"]),
+            "crs": int(events.loc["Cytokine release syndrome", "any_grade"]),
+            "crs-severe": int(events.loc["Cytokine release syndrome", "grade_3_plus"]),
+            "further": int(g["further_treatment"].sum()), "mrd": mrd,
+            "mrd-of-resp": percent(mrd, resp, 0), "deaths": int(g["os_event"].sum())}
