@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.pins-installed
 
-.PHONY: help venv book test lint bench student clean
+.PHONY: help venv book test lint bench student pdf clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,6 +38,9 @@ lint: $(STAMP) ## ruff over the package, tests, tools and benchmarks
 
 student: $(STAMP) ## build the student edition (no solutions) into _build/student
 	$(PY) -m tools.book.student
+
+pdf: $(STAMP) ## build the whole book as one PDF into _build/pdf (needs TeX Live, see .ci/run)
+	$(PY) -m tools.book.pdf
 
 bench: $(STAMP) ## benchmarks: inverse Kaplan-Meier solver and the book build (prints timings)
 	$(PY) bench/run.py

@@ -55,3 +55,43 @@ def test_section_summary_shares(ledger):
     assert s.loc["3.4", "supported %"] == round(100 * supported)
     assert list(s["supported %"]) == sorted(s["supported %"])  # least supported first
     assert s.loc["table3", "supported %"] == 100
+
+
+def test_scorecard_counts_every_claim_once_in_the_papers_order(ledger):
+    card = audit.scorecard(ledger)
+    assert card["claims"].sum() == len(ledger) == 153
+    assert list(card["section"][:4]) == ["abstract", "2.2", "2.3", "3.1"]
+    row = card.set_index("section").loc["3.4"]
+    assert row["claims"] == 40 and row["chapter"] == "survival"
+    facts = audit.scorecard_facts(card)
+    assert facts["claims"] == 153
+    assert sum(facts[s] for s in audit.STATUSES) == 153
+
+
+def test_scorecard_table_links_each_section_to_its_chapter(ledger):
+    table = audit.scorecard_table(audit.scorecard(ledger))
+    page = table._repr_html_()
+    assert '<a class="reference internal" href="survival.html">3.4 Survival</a>' in page
+    assert '<a class="reference internal" href="characteristics.html">Table 1</a>' in page
+    assert "[4 Discussion](discussion.md)" in table._repr_markdown_()
+
+
+def test_section_facts(ledger):
+    facts = audit.section_facts("3.1")
+    assert facts["3.1-claims"] == 9
+    assert facts["3.1-claims"] == sum(facts[f"3.1-{s}"] for s in audit.STATUSES)
+    with pytest.raises(ValueError, match="section 'x' not in the ledger"):
+        audit.section_facts("x")
+
+
+def test_verdict_and_finding_blocks_carry_markdown_for_the_pdf(ledger):
+    verdicts = audit.verdicts_block(ledger)
+    assert verdicts._repr_html_() == audit.verdicts_html(ledger)
+    markdown = verdicts._repr_markdown_()
+    for claim in ledger["claim_id"]:
+        assert claim.replace("_", "\\_") in markdown, claim
+    assert repr(verdicts).startswith("153 verdicts: 47 reproduced")
+    findings = audit.findings_block(ledger)
+    assert findings._repr_html_() == audit.findings_html(ledger)
+    for claim in ledger.loc[ledger["status"] == "discrepant", "claim_id"]:
+        assert claim in findings._repr_markdown_(), claim

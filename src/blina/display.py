@@ -190,6 +190,7 @@ class Table:
     index_columns: int
     caption: str = ""
     prose: tuple[bool, ...] = ()  # columns of long text, given a minimum width to wrap in
+    detail: int | None = None  # a column shown as a full-width row under each row (HTML)
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -210,11 +211,20 @@ class Table:
             inner = html.escape(value)
         return f"<{tag}{scope}{cls}{label}>{inner}</{tag}>"
 
+    def _html_row(self, row: tuple) -> str:
+        main = "".join(self._html_cell(v, j) for j, v in enumerate(row) if j != self.detail)
+        if self.detail is None:
+            return f"<tr>{main}</tr>"
+        label = html.escape(self.header[self.detail], quote=True)
+        return (f'<tr class="blina-main">{main}</tr><tr class="blina-detail">'
+                f'<td colspan="{len(row) - 1}" class="detail" data-label="{label}">'
+                f"{html.escape(str(row[self.detail]))}</td></tr>")
+
     def _repr_html_(self) -> str:
         head = "".join(f'<th scope="col"{_NUM if num else ""}>{html.escape(h)}</th>'
-                       for h, num in zip(self.header, self.numeric, strict=True))
-        body = "".join("<tr>" + "".join(self._html_cell(v, j) for j, v in enumerate(row))
-                       + "</tr>" for row in self.rows)
+                       for j, (h, num) in enumerate(zip(self.header, self.numeric, strict=True))
+                       if j != self.detail)
+        body = "".join(self._html_row(row) for row in self.rows)
         caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
         label = html.escape(self.caption or "table", quote=True)
         return (f'<div class="blina-table-wrap" role="region" tabindex="0" '
@@ -230,8 +240,21 @@ class Table:
         lines = ["| " + " | ".join(md(h) for h in self.header) + " |",
                  "|" + "|".join("---:" if num else "---" for num in self.numeric) + "|"]
         lines += ["| " + " | ".join(md(v) for v in row) + " |" for row in self.rows]
-        caption = f"{md_escape(self.caption)}\n\n" if self.caption else ""
-        return caption + "\n".join(lines) + "\n"
+        # a table directive with column widths: LaTeX then wraps the cells in columns of
+        # these proportions instead of letting a wide table run off the page
+        title = f" {md_escape(self.caption)}" if self.caption else ""
+        widths = " ".join(str(w) for w in self.column_widths())
+        return f":::{{table}}{title}\n:widths: {widths}\n\n" + "\n".join(lines) + "\n:::\n"
+
+    def column_widths(self) -> list[int]:
+        """Relative column widths for print: each column's longest cell (header words
+        count one by one, since they wrap), between 3 and 40 characters."""
+        widths = []
+        for j, head in enumerate(self.header):
+            longest = max([len(w) for w in str(head).split()] or [1])
+            longest = max([longest, *(len(str(row[j])) for row in self.rows)])
+            widths.append(min(40, max(3, longest)))
+        return widths
 
     def __str__(self) -> str:
         cells = [list(self.header)] + [[str(v) for v in row] for row in self.rows]
@@ -279,14 +302,18 @@ def md_escape(text: str) -> str:
 
 
 def as_table(data: pd.DataFrame | pd.Series, decimals: int | Mapping[str, int] = 1, *,
-          index: bool | None = None, words: bool = True, caption: str = "") -> Table:
+          index: bool | None = None, words: bool = True, caption: str = "",
+          detail: str | None = "why") -> Table:
     """``data`` as a :class:`Table`: every cell through :func:`cell`, nothing truncated.
 
     ``decimals`` is one number of decimals for every real-valued column, or a mapping from
     column name to decimals (the others get 1).  A column of whole numbers with a missing value
     (counts that pandas stored as floats) is shown without decimals.  ``index`` shows the
     index as the first column(s) (default: unless it is a plain 0, 1, 2, … range).  With
-    ``words``, underscores in the headers become spaces so that long headers can wrap.
+    ``words``, underscores in the headers become spaces so that long headers can wrap.  The
+    column named ``detail`` (default ``"why"``, the explanation of a verdict), if there is one,
+    is shown in HTML as a full-width row under each row, so that a long explanation is read
+    whole instead of squeezed into a narrow last column.
     """
     if isinstance(data, pd.Series):
         data = data.to_frame(name=data.name if data.name is not None else "value")
@@ -311,7 +338,9 @@ def as_table(data: pd.DataFrame | pd.Series, decimals: int | Mapping[str, int] =
     rows = tuple(zip(*(c for c, _ in columns), strict=True)) if columns else ()
     prose = tuple(not num and bool(cells) and sum(len(str(c)) for c in cells) / len(cells) > 40
                   for cells, num in columns)
-    return Table(header, rows, tuple(num for _, num in columns), n_index, caption, prose)
+    names = list(frame.columns)
+    where = names.index(detail) if detail is not None and detail in names else None
+    return Table(header, rows, tuple(num for _, num in columns), n_index, caption, prose, where)
 
 
 def _glued(name: str, value: object) -> Shown:

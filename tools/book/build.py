@@ -109,21 +109,48 @@ def run(cmd: list[str], **kw) -> int:
     return subprocess.call(cmd, **kw)
 
 
-def build(source: Path, out: Path, jobs: int, doctrees: Path | None = None) -> int:
-    """Build ``source`` (a folder holding _config.yml and _toc.yml) into ``out``; return status."""
-    bindir = Path(sys.executable).parent
-    jb = str(bindir / "jupyter-book")
+def sphinx_conf(source: Path) -> int:
+    """Write ``source/conf.py`` from ``_config.yml`` and ``_toc.yml`` (``jupyter-book config
+    sphinx``) unless it is newer than both and than jupyter-book; return a status."""
+    jb = str(Path(sys.executable).parent / "jupyter-book")
     conf = source / "conf.py"
     inputs = [source / "_config.yml", source / "_toc.yml", Path(jb)]
     if conf.is_file() and all(conf.stat().st_mtime >= p.stat().st_mtime for p in inputs
                               if p.exists()):
         print(f"{conf} is newer than _config.yml, _toc.yml and jupyter-book: reused", flush=True)
-    else:
-        status = run([jb, "config", "sphinx", str(source)], stdout=subprocess.DEVNULL)
-        if status:
-            print(f"error: could not turn {source}/_config.yml into a Sphinx conf.py",
-                  file=sys.stderr)
-            return status
+        return 0
+    status = run([jb, "config", "sphinx", str(source)], stdout=subprocess.DEVNULL)
+    if status:
+        print(f"error: could not turn {source}/_config.yml into a Sphinx conf.py",
+              file=sys.stderr)
+    return status
+
+
+def sphinx_env(build_dir: Path) -> dict[str, str]:
+    """The environment of ``sphinx-build``: the repository root importable (the book's own
+    Sphinx extension ``tools.book.ext``), and the kernels' profile and data stamps under
+    ``build_dir`` (see the module docstring)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
+    env["IPYTHONDIR"] = str(kernel_ipython_dir(build_dir))  # the kernels' profile
+    env["BLINA_VALIDATED_DIR"] = str(build_dir / ".validated")  # data checked once per build
+    return env
+
+
+def execution_reports(out: Path) -> int:
+    """Print myst-nb's execution error reports under ``out/reports``; return how many."""
+    reports = sorted((out / "reports").glob("**/*.err.log")) if (out / "reports").is_dir() else []
+    for report in reports:
+        print(f"\n=== execution error in {report.relative_to(out / 'reports')} ===")
+        print(report.read_text(encoding="utf-8", errors="replace"))
+    return len(reports)
+
+
+def build(source: Path, out: Path, jobs: int, doctrees: Path | None = None) -> int:
+    """Build ``source`` (a folder holding _config.yml and _toc.yml) into ``out``; return status."""
+    status = sphinx_conf(source)
+    if status:
+        return status
     doctrees = doctrees or out.parent / ".doctrees"
     stamp = doctrees / STAMP
     digest = inputs_digest(source, out, jobs, doctrees)
@@ -136,18 +163,10 @@ def build(source: Path, out: Path, jobs: int, doctrees: Path | None = None) -> i
     stamp.unlink(missing_ok=True)
     cmd = [sys.executable, "-m", "sphinx", "-j", str(jobs), "-W", "-n", "--keep-going",
            "-b", "html", "-d", str(doctrees), str(source), str(out)]
-    # tools.book.ext (the book's own Sphinx extension) is importable from any source folder
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
-    env["IPYTHONDIR"] = str(kernel_ipython_dir(out.parent))  # the kernels' profile
-    env["BLINA_VALIDATED_DIR"] = str(out.parent / ".validated")  # data checked once per build
     t0 = time.perf_counter()
-    status = run(cmd, cwd=source, env=env)
-    reports = sorted((out / "reports").glob("**/*.err.log")) if (out / "reports").is_dir() else []
+    status = run(cmd, cwd=source, env=sphinx_env(out.parent))
     if status:
-        for report in reports:
-            print(f"\n=== execution error in {report.relative_to(out / 'reports')} ===")
-            print(report.read_text(encoding="utf-8", errors="replace"))
+        execution_reports(out)
         print(f"\nBOOK BUILD FAILED after {time.perf_counter() - t0:.1f} s "
               "(see the chapter and cell named above)", file=sys.stderr)
         return 1

@@ -123,6 +123,36 @@ def edition(today: datetime.date | None = None) -> str:
 
 #: the file name of the PDF edition
 PDF_NAME = "blina-book.pdf"
+#: LaTeX preamble of the PDF edition.  sphinx-jupyterbook-latex (loaded by Jupyter Book for its
+#: LaTeX structure: the front page as front matter, one chapter per table-of-contents entry)
+#: brings a document class, jupyterBook.cls, that requires bbm.sty, which Debian ships only in
+#: texlive-fonts-extra (1.4 GB installed).  The book uses Sphinx's own "manual" class instead
+#: and defines here the two environments that the extension wraps code cells in (as that class
+#: does: a grey input box, an indented output), with changepage's adjustwidth.  Also: the
+#: verdict marks ✔ and ✘ from DejaVu Sans (FreeSerif Bold and FreeMono have no ✘); and the
+#: bibliography without a second chapter heading, as the bibliography page is a chapter already.
+LATEX_PREAMBLE = r"""
+\usepackage[strict]{changepage}
+\usepackage{newunicodechar}
+\newfontfamily\blinamarks{DejaVu Sans}
+\newunicodechar{✔}{{\blinamarks ✔}}
+\newunicodechar{✘}{{\blinamarks ✘}}
+\renewenvironment{sphinxthebibliography}[1]
+  {\begingroup\def\chapter##1##2{}\begin{thebibliography}{#1}}
+  {\end{thebibliography}\endgroup}
+\definecolor{CodeBlockInputBorderColor}{RGB}{204,204,204}
+\definecolor{CodeBlockInputColor}{RGB}{247,247,247}
+\definecolor{CodeBlockOutputBorderColor}{RGB}{247,247,247}
+\definecolor{CodeBlockOutputColor}{RGB}{252,252,252}
+\newenvironment{sphinxVerbatimInput}
+  {\colorlet{VerbatimBorderColor}{CodeBlockInputBorderColor}%
+   \colorlet{VerbatimColor}{CodeBlockInputColor}\begin{adjustwidth}{5pt}{}}
+  {\end{adjustwidth}}
+\newenvironment{sphinxVerbatimOutput}
+  {\colorlet{VerbatimBorderColor}{CodeBlockOutputBorderColor}%
+   \colorlet{VerbatimColor}{CodeBlockOutputColor}\begin{adjustwidth}{20pt}{}}
+  {\end{adjustwidth}}
+"""
 #: the commands that build and test the book, shown on the front page
 RUN_COMMANDS = ("make book    # build this book into _build/html, executing every chapter\n"
                 "make test    # run the test suite, including a full build of the book")
@@ -166,8 +196,14 @@ def _configure(app: Sphinx, config) -> None:
                                  "repository_source": repository_source(url)}
     # the PDF edition (tools/book/pdf.py): one document from the root page, named after the
     # package (Sphinx would derive the file name from the title)
+    # (Sphinx's "manual" class rather than sphinx-jupyterbook-latex's, see LATEX_PREAMBLE)
     config.latex_documents = [(config.root_doc, PDF_NAME.replace(".pdf", ".tex"),
-                               config.project, config.author, "manual")]
+                               config.html_title or config.project, config.author,
+                               "manual")]
+    elements = dict(config.latex_elements or {})
+    elements["preamble"] = elements.get("preamble", "") + LATEX_PREAMBLE
+    elements["printindex"] = ""  # the book has no index entries: no empty "Index" chapter
+    config.latex_elements = elements
 
 
 #: extensions Jupyter Book loads that do not declare parallel safety, and why they are safe
