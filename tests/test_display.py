@@ -106,7 +106,8 @@ def test_links_point_to_the_chapter_in_html_and_markdown():
 
 def test_a_block_has_html_markdown_and_text():
     block = Block("<p>x</p>", "**x**", "x in words")
-    assert block._repr_html_() == "<p>x</p>" and block._repr_markdown_() == "**x**"
+    assert block._repr_html_() == '<div class="blina-block"><p>x</p></div>'
+    assert block._repr_markdown_() == "**x**"
     assert repr(block) == "x in words"
 
 

@@ -281,7 +281,7 @@ class Block:
     text: str = ""
 
     def _repr_html_(self) -> str:
-        return self.html
+        return f'<div class="blina-block">{self.html}</div>'
 
     def _repr_markdown_(self) -> str:
         return self.markdown

@@ -53,6 +53,12 @@ Loaded through ``sphinx.extra_extensions: [tools.book.ext]`` in ``_config.yml``;
 13. **Numbers are searchable** (:mod:`tools.book.search`), **one citation style**
     (:mod:`tools.book.citations`, ``bibtex_default_style: blina``) and **exercise metadata**
     with the instructors' table of exercises (:mod:`tools.book.exercises`).
+14. **No stale numbers from the execution cache.**  myst-nb's cache knows a chapter only by its
+    code cells, so a change to the ``blina`` package or to a data file would leave every
+    chapter's cached outputs (and the numbers glued from them) as they were.  A digest of the
+    package's sources and the data files (:func:`chapter_inputs`) is kept beside the cache and
+    in the Sphinx environment; when it changes, the cache is emptied and every page re-read,
+    so each chapter is executed again (see :func:`_outdated_by_inputs`).
 """
 
 from __future__ import annotations
@@ -349,6 +355,46 @@ def _execution_cache(app: Sphinx) -> Path | None:
     return cache if cache.is_absolute() else Path(app.srcdir) / cache
 
 
+#: the file beside the execution cache that records the digest it was filled with
+INPUTS_STAMP = "blina-inputs.sha256"
+
+
+def chapter_inputs() -> str:
+    """SHA-256 over what the chapters compute from besides their own code: every source file
+    of the installed ``blina`` package and every file of its data folder (name and bytes)."""
+    import hashlib
+
+    import blina
+    from blina.data.paths import data_dir
+
+    digest = hashlib.sha256()
+    package = Path(blina.__file__).parent
+    files = [(f"blina/{p.relative_to(package)}", p) for p in sorted(package.rglob("*.py"))]
+    files += [(f"data/{p.name}", p) for p in sorted(data_dir().glob("*")) if p.is_file()]
+    for name, path in files:
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _outdated_by_inputs(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """env-get-outdated: when the package or the data changed since the execution cache was
+    filled, empty the cache; when they changed since the environment was pickled, re-read
+    every page (a page read from an unchanged source would keep its old outputs)."""
+    digest = chapter_inputs()
+    cache = _execution_cache(app)
+    if cache is not None and cache.is_dir():
+        stamp = cache / INPUTS_STAMP
+        if not stamp.is_file() or stamp.read_text(encoding="utf-8").strip() != digest:
+            shutil.rmtree(cache)
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        (cache / INPUTS_STAMP).write_text(digest + "\n", encoding="utf-8")
+    before, env.blina_inputs = getattr(env, "blina_inputs", None), digest
+    if before == digest:
+        return []
+    return sorted(set(env.found_docs) - set(added) - set(changed))  # (none when env is new)
+
+
 def _create_execution_cache(app: Sphinx, env, docnames) -> None:
     """env-before-read-docs (main process): create the execution cache and its database
     tables now; else the first two chapters executing in parallel both create them and one
@@ -368,6 +414,7 @@ def setup(app: Sphinx) -> dict:
         app.add_css_file(name)
     for name in JS_FILES:
         app.add_js_file(name)
+    app.connect("env-get-outdated", _outdated_by_inputs)
     app.connect("env-before-read-docs", _create_execution_cache)
     app.connect("config-inited", _configure, priority=900)
     app.connect("config-inited", _declare_parallel_safe)
