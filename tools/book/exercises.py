@@ -179,7 +179,8 @@ def _table(headings: list[str], widths: tuple[int, ...], rows: list[list[nodes.N
             row[j]["classes"].append("text-right")
         body += row
     group += body
-    return nodes.table("", group, classes=[css])
+    # "colwidths-given": the HTML writer then keeps the column proportions above
+    return nodes.table("", group, classes=["colwidths-given", css])
 
 
 def _doc_link(app: Sphinx, fromdoc: str, doc: str, anchor: str, content: nodes.Node):
