@@ -3,15 +3,15 @@ the command line ``python -m blina audit`` (JSON, CSV and text table; errors).""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
-import os
-import subprocess
-import sys
+from dataclasses import dataclass
 
 import pandas as pd
 import pytest
 
+from blina.__main__ import main
 from blina.audit import (
     MARKS,
     STATUSES,
@@ -37,10 +37,22 @@ def table(ctx) -> pd.DataFrame:
     return audit(ctx)
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "blina", "audit", *args], capture_output=True,
-                          text=True, encoding="utf-8", timeout=300, env=env)
+@dataclass
+class _Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def _cli(*args: str) -> _Run:
+    """``python -m blina audit ARGS`` run in this process (``main``), output captured."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(["audit", *args])
+        except SystemExit as stop:  # argparse rejects bad options with exit status 2
+            code = stop.code
+    return _Run(code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture(scope="module")
@@ -198,6 +210,13 @@ def test_cli_rejects_an_unknown_format():
     assert res.returncode == 2
     assert "invalid choice: 'xml'" in res.stderr and "table" in res.stderr
     assert res.stdout == ""
+
+
+def test_cli_rejects_an_unknown_section_listing_the_valid_ones():
+    res = _cli("--section", "99")
+    assert res.returncode == 2 and res.stdout == ""
+    assert "unknown section '99'" in res.stderr
+    assert "abstract, 2.2, 2.3, 3.1, table1, 3.2, 3.3, table3, 3.4, 4, 5" in res.stderr
 
 
 def test_cli_rejects_an_unknown_status():

@@ -27,6 +27,8 @@ from booktools import HEADER, ROOT, executable_chapters
 
 from tools.book import student
 
+pytestmark = pytest.mark.slow  # the student edition of a small book built
+
 # Exercise statements (must survive) and solution markers (must vanish). The solution cell
 # builds its output from pieces, so "GIRAFFE-OUTPUT" exists only as an output.
 STATEMENTS = ["Count the llamas in the first pen and report the total",
