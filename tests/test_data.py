@@ -90,7 +90,7 @@ def test_table3_as_printed():
 
 def test_claims_loader():
     claims = load_claims()
-    assert len(claims) == 153
+    assert len(claims) == 176
     assert claims["claim_id"].is_unique
     assert claims["kind"].notna().all()
     assert str(claims["denominator"].dtype) == "Int64"

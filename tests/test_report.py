@@ -54,4 +54,14 @@ def test_section_summary_shares(ledger):
     supported = n34["status"].isin(["reproduced", "consistent"]).mean()
     assert s.loc["3.4", "supported %"] == round(100 * supported)
     assert list(s["supported %"]) == sorted(s["supported %"])  # least supported first
-    assert s.loc["table3", "supported %"] == 100
+    # Table 3: 11 of its 12 rows are coherence checks of the table itself, not support
+    assert (s.loc["table3", "supported %"], s.loc["table3", "table rows only %"]) == (8, 92)
+
+
+def test_section_scorecard_has_a_column_for_table_rows(ledger):
+    card = audit.section_scorecard(ledger)
+    assert list(card.index[:3]) == ["abstract", "1", "2.1"]  # the paper's order
+    assert card.loc["table3"].to_dict() == {"✔ reproduced": 1, "≈ consistent": 0,
+                                            audit.report.TABLE_ONLY: 11, "✘ discrepant": 0,
+                                            "? unverifiable": 0}
+    assert int(card.to_numpy().sum()) == len(ledger)

@@ -14,6 +14,8 @@ from blina.audit.report import (
     default_context,
     findings_html,
     label,
+    scorecard,
+    section_scorecard,
     section_summary,
     side_by_side,
     status_counts,
@@ -22,5 +24,6 @@ from blina.audit.report import (
 )
 
 __all__ = ["MARKS", "STATUSES", "AuditContext", "Verdict", "audit", "default_context",
-           "findings_html", "label", "registry", "section_summary", "side_by_side",
+           "findings_html", "label", "registry", "scorecard",
+           "section_scorecard", "section_summary", "side_by_side",
            "status_counts", "verdicts", "verdicts_html"]

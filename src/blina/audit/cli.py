@@ -13,7 +13,8 @@ from blina.audit.report import status_counts
 
 __all__ = ["add_arguments", "run"]
 
-COLUMNS = ["claim_id", "section", "quote", "reported", "recomputed", "status", "explanation"]
+COLUMNS = ["claim_id", "section", "quote", "reported", "recomputed", "status", "basis",
+           "explanation"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,6 +30,10 @@ def _print_table(table: pd.DataFrame) -> None:
         print(table[["claim_id", "reported", "recomputed", "status"]].to_string(index=False))
     counts = status_counts(table)
     print("\n" + ", ".join(f"{k}: {v}" for k, v in counts.items()), f"(total {len(table)})")
+    table_only = int((table["basis"] == "table").sum())
+    if table_only:
+        print(f"of which {table_only} consistent claims are table rows checked only for "
+              "coherence with the table itself")
 
 
 def run(args: argparse.Namespace) -> int:

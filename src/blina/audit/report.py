@@ -11,10 +11,11 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from blina.audit.engine import MARKS, STATUSES, AuditContext, audit
+from blina.audit.engine import BASES, MARKS, STATUSES, AuditContext, audit
 
-__all__ = ["DISCREPANCY_KINDS", "LEDGER_COLUMNS", "default_context", "findings_html", "label",
-           "section_summary", "side_by_side", "status_counts", "verdicts", "verdicts_html"]
+__all__ = ["DISCREPANCY_KINDS", "LEDGER_COLUMNS", "TABLE_ONLY", "default_context",
+           "findings_html", "label", "scorecard", "section_scorecard", "section_summary",
+           "side_by_side", "status_counts", "verdicts", "verdicts_html"]
 
 _DEFAULT: list[AuditContext] = []
 
@@ -34,6 +35,9 @@ DISCREPANCY_KINDS = {
         "res-3.4-os2y-resp-further-est", "res-3.4-os2y-resp-nofurther-est",
         "res-3.4-pfs2y-resp-further-est", "res-3.4-pfs2y-resp-nofurther-est"],
     "A cited source that does not give the number": ["disc-trials-cr-34-43"],
+    "The paper contradicting itself": ["met-2.2-short-course-lt10d", "disc-short-course-lt10d",
+                                       "disc-nonresp-28d-after-7to10d", "disc-os-pfs-hsct-better",
+                                       "res-3.4-pfs-resp-further-p"],
 }
 #: the ledger columns of the verdict tables, with their headings
 LEDGER_COLUMNS = {"claim_id": "claim id", "quote": "claim (quoted)", "reported": "published",
@@ -100,13 +104,51 @@ def status_counts(table: pd.DataFrame | None = None) -> pd.Series:
     return table["status"].value_counts().reindex(list(STATUSES), fill_value=0)
 
 
+def scorecard(table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Claims per verdict, with the table rows checked only for coherence shown apart.
+
+    Columns: ``tested against the data`` (basis ``data``), ``table row, coherence only`` (basis
+    ``table``: a row of Table 3 is its own only source) and ``all``; one row per status, labelled
+    with its mark, and a total.
+    """
+    table = verdicts() if table is None else table
+    counts = pd.crosstab(table["status"], table["basis"]).reindex(
+        index=list(STATUSES), columns=list(BASES), fill_value=0)
+    out = pd.DataFrame({"tested against the data": counts["data"],
+                        "table row, coherence only": counts["table"]})
+    out["all"] = out.sum(axis=1)
+    out.loc["total"] = out.sum()
+    out.index = [label(s) if s in MARKS else s for s in out.index]
+    return out
+
+
+#: the column of a scorecard holding the table rows checked only for coherence
+TABLE_ONLY = "≈ consistent (table row only)"
+
+
+def section_scorecard(ledger: pd.DataFrame) -> pd.DataFrame:
+    """Claims per section (rows, in the paper's order) and verdict (columns, with their marks);
+    the coherent table rows are a column of their own (:data:`TABLE_ONLY`)."""
+    order = list(dict.fromkeys(ledger["section"].astype(str)))
+    kind = [TABLE_ONLY if b == "table" else label(str(st))
+            for st, b in zip(ledger["status"], ledger["basis"], strict=True)]
+    columns = [label(s) for s in STATUSES]
+    columns.insert(2, TABLE_ONLY)
+    counts = pd.crosstab(pd.Categorical(ledger["section"].astype(str), categories=order),
+                         pd.Categorical(kind, categories=columns), dropna=False)
+    return counts.rename_axis(index="section", columns=None)
+
+
 def section_summary(ledger: pd.DataFrame) -> pd.DataFrame:
-    """Claims per section with the shares (%) supported (reproduced or consistent) and
-    unverifiable, least supported first."""
-    supported = ledger["status"].isin(["reproduced", "consistent"])
+    """Claims per section with the shares (%) supported by the data (reproduced or consistent,
+    table rows checked only for coherence left out), table rows only, and unverifiable; least
+    supported first."""
+    supported = ledger["status"].isin(["reproduced", "consistent"]) & (ledger["basis"] == "data")
     section = ledger["section"].astype(str)
     summary = pd.DataFrame({"claims": section.value_counts(),
                             "supported %": 100 * supported.groupby(section).mean(),
+                            "table rows only %": 100 * (ledger["basis"] == "table")
+                            .groupby(section).mean(),
                             "unverifiable %": 100 * (ledger["status"] == "unverifiable")
                             .groupby(section).mean()})
     return summary.round(0).sort_values("supported %")

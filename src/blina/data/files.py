@@ -57,8 +57,8 @@ PATIENT_LEVELS: dict[str, list[str]] = {
     "cause_of_death": ["Leukemia", "Infection"],
 }
 ORDERED = {"disease_status"}
-CLAIM_SECTIONS = ["abstract", "2.2", "2.3", "3.1", "table1", "3.2", "table2", "3.3", "table3",
-                  "3.4", "4", "5"]
+CLAIM_SECTIONS = ["abstract", "1", "2.1", "2.2", "2.3", "2.4", "3.1", "table1", "3.2", "table2",
+                  "3.3", "table3", "3.4", "figure1", "figure2", "4", "5"]
 CLAIM_KINDS = ["count", "percent", "median", "range", "mean", "km_estimate", "km_ci",
                "p_value", "followup", "duration", "dose", "statement"]
 AE_EVENTS = ["Neutropenia", "Anemia", "Thrombocytopenia", "Fever", "Infection",
