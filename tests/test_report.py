@@ -65,3 +65,14 @@ def test_section_scorecard_has_a_column_for_table_rows(ledger):
                                             audit.report.TABLE_ONLY: 11, "✘ discrepant": 0,
                                             "? unverifiable": 0}
     assert int(card.to_numpy().sum()) == len(ledger)
+
+
+def test_verdict_shares_quote_the_ledger(ledger):
+    shares = audit.verdict_shares(ledger)
+    status = ledger["status"].astype(str)
+    assert shares["claims"] == str(len(ledger))
+    assert int(shares["reproduced"]) + int(shares["consistent-data"]) \
+        + int(shares["table-only"]) == int(status.isin(["reproduced", "consistent"]).sum())
+    assert shares["most-discrepant"] == "3.4" and shares["most-discrepant-n"] == "12"
+    k, n = shares["unverifiable-text"].split(" of ")
+    assert int(n) == int((status == "unverifiable").sum()) and 0 < int(k) <= int(n)

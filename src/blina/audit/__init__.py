@@ -19,6 +19,7 @@ from blina.audit.report import (
     section_summary,
     side_by_side,
     status_counts,
+    verdict_shares,
     verdicts,
     verdicts_html,
 )
@@ -26,4 +27,4 @@ from blina.audit.report import (
 __all__ = ["MARKS", "STATUSES", "AuditContext", "Verdict", "audit", "default_context",
            "findings_html", "label", "registry", "scorecard",
            "section_scorecard", "section_summary", "side_by_side",
-           "status_counts", "verdicts", "verdicts_html"]
+           "status_counts", "verdict_shares", "verdicts", "verdicts_html"]

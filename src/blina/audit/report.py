@@ -15,7 +15,7 @@ from blina.audit.engine import BASES, MARKS, STATUSES, AuditContext, audit
 
 __all__ = ["DISCREPANCY_KINDS", "LEDGER_COLUMNS", "TABLE_ONLY", "default_context",
            "findings_html", "label", "scorecard", "section_scorecard", "section_summary",
-           "side_by_side", "status_counts", "verdicts", "verdicts_html"]
+           "side_by_side", "status_counts", "verdict_shares", "verdicts", "verdicts_html"]
 
 _DEFAULT: list[AuditContext] = []
 
@@ -137,6 +137,31 @@ def section_scorecard(ledger: pd.DataFrame) -> pd.DataFrame:
     counts = pd.crosstab(pd.Categorical(ledger["section"].astype(str), categories=order),
                          pd.Categorical(kind, categories=columns), dropna=False)
     return counts.rename_axis(index="section", columns=None)
+
+
+def verdict_shares(ledger: pd.DataFrame) -> dict[str, str]:
+    """The counts the audit chapter's prose quotes, as text: ``claims``, ``reproduced``,
+    ``consistent-data`` (consistent against the data), ``table-only``, ``discrepant``,
+    ``unverifiable-text`` ("31 of 41": unverifiable claims in the introduction, methods and
+    discussion, of all unverifiable ones), ``most-discrepant`` (the section with the most
+    discrepancies) and ``most-discrepant-n``."""
+    status = ledger["status"].astype(str)
+    section = ledger["section"].astype(str)
+    text_sections = {"1", "2.1", "2.2", "2.3", "2.4", "4"}
+    unverifiable = status == "unverifiable"
+    discrepant = section[status == "discrepant"].value_counts()
+    return {
+        "claims": str(len(ledger)),
+        "reproduced": str(int((status == "reproduced").sum())),
+        "consistent-data": str(int(((status == "consistent") & (ledger["basis"] == "data"))
+                                   .sum())),
+        "table-only": str(int((ledger["basis"] == "table").sum())),
+        "discrepant": str(int((status == "discrepant").sum())),
+        "unverifiable-text": f"{int((unverifiable & section.isin(text_sections)).sum())} of "
+                             f"{int(unverifiable.sum())}",
+        "most-discrepant": str(discrepant.index[0]),
+        "most-discrepant-n": str(int(discrepant.iloc[0])),
+    }
 
 
 def section_summary(ledger: pd.DataFrame) -> pd.DataFrame:
