@@ -15,8 +15,9 @@ from scipy.stats import chi2
 import blina.checks as checks
 import blina.survival_checks as sc
 from blina.audit import STATUSES, AuditContext, registry
-from blina.inverse_km import km_estimate_and_ci, km_risk_sets_naive
+from blina.inverse_km import km_risk_sets_naive
 from blina.numbers import decimals_of, parse_numbers, shown_as, shown_as_double
+from blina.stats.km import km_estimate_and_ci
 
 
 @pytest.fixture(scope="module")

@@ -492,7 +492,7 @@ class _Model:
 def _printed_window(printed: str, *, scale: int) -> tuple[int, int]:
     """Integer window ``[lo, hi)`` of ``scale · x`` for true values ``x`` printed as
     ``printed`` under single or double half-up rounding (union)."""
-    from blina.inverse_km import printed_interval
+    from blina.stats.rounding import printed_interval
 
     d = len(printed.split(".")[1]) if "." in printed else 0
     a1, b1 = printed_interval(printed, d, "single")
@@ -503,7 +503,7 @@ def _printed_window(printed: str, *, scale: int) -> tuple[int, int]:
 
 def _chi2_window(published: str) -> tuple[float, float | None]:
     """Chi-square (1 df) interval ``(lo, hi]`` for a printed p-value."""
-    from blina.inverse_km import printed_interval
+    from blina.stats.rounding import printed_interval
 
     if published.startswith("<"):
         return float(chi2.isf(float(published[1:]), 1)), None

@@ -44,7 +44,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from blina.inverse_km import km_estimate_and_ci
+from blina.stats.km import km_estimate_and_ci
 
 __all__ = [
     "ENDPOINTS",

@@ -54,8 +54,9 @@ import pandas as pd
 
 from blina.audit import AuditContext, Verdict, check
 from blina.groups import add_groups
-from blina.inverse_km import km_estimate_and_ci, km_risk_sets, max_estimate
+from blina.inverse_km import km_risk_sets, max_estimate
 from blina.numbers import decimals_of, fmt, parse_numbers, shown_as, shown_as_double
+from blina.stats.km import km_estimate_and_ci
 from blina.survival import chi2_sf
 
 __all__ = ["CHECKS", "FIGURES", "ROUNDING", "ROUNDING_EVIDENCE", "GroupFacts", "group_facts",
