@@ -29,7 +29,7 @@ import time
 from decimal import Decimal
 from queue import Empty
 
-from blina import data_path, inverse_km
+from blina import data_path
 from blina.inverse_km import km_risk_sets, km_risk_sets_naive
 from blina.stats.km import km_estimate_and_ci
 from blina.stats.rounding import decimals_of, fmt, parse_numbers
@@ -210,11 +210,8 @@ def main() -> int:
         t_naive, naive = best_time(lambda e=e, lo_=lo_, up_=up_, n=n:
                                    km_risk_sets_naive(e, lo_, up_, n), repeat=1)
         t_fast, fast = best_time(lambda e=e, lo_=lo_, up_=up_, n=n: km_risk_sets(e, lo_, up_, n))
-        saved, inverse_km.MITM_MAX_N = inverse_km.MITM_MAX_N, 0  # the branch and bound alone
-        try:
-            t_bb, bb = best_time(lambda e=e, lo_=lo_, up_=up_, n=n: km_risk_sets(e, lo_, up_, n))
-        finally:
-            inverse_km.MITM_MAX_N = saved
+        t_bb, bb = best_time(lambda e=e, lo_=lo_, up_=up_, n=n:  # the branch and bound alone
+                             km_risk_sets(e, lo_, up_, n, strategy="branch"))
         agree = (list(fast) == naive == list(bb) and fast.exhaustive and bb.exhaustive
                  and truth in naive)
         ok_agree &= agree

@@ -1,0 +1,71 @@
+"""Numbers of events a printed estimate allows: the largest estimate with ``d`` events, and the
+fewest events that can give an estimate (Kaplan & Meier 1958)."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from blina.inverse_km.bounds import x_window
+from blina.inverse_km.problem import check_count, parse_figure
+from blina.stats.rounding import Printed
+
+__all__ = ["max_estimate", "min_events"]
+
+
+def max_estimate(n: int, d: int) -> Fraction:
+    """Largest Kaplan–Meier estimate possible with ``d`` events among ``n`` patients.
+
+    ``max S = (n − d)/n``: every factor ``1 − 1/r`` grows with ``r`` and the risk sets are
+    distinct integers ``≤ n``, so the best is ``r = n, n − 1, ..., n − d + 1`` (all events
+    first, nobody censored before them), a telescoping product (Kaplan & Meier 1958).
+    """
+    n = check_count("n", n, minimum=1)
+    d = check_count("d", d, minimum=0)
+    if d > n:
+        raise ValueError(f"d must be at most n={n}, got {d}")
+    return Fraction(n - d, n)
+
+
+def min_events(estimate: Printed, n: int, *, decimals: int = 2,
+               rounding: str = "single") -> int | None:
+    """Fewest events among ``n`` patients giving a KM estimate printed as ``estimate`` (%).
+
+    The smallest ``d`` for which some ``n ≥ r_1 > ... > r_d ≥ 1`` has ``Π(1 − 1/r_i)`` (Kaplan
+    & Meier 1958) in the printed interval; ``None`` if no ``d`` works.  With ``d`` events
+    ``S ≤ (n − d)/n`` (:func:`max_estimate`) and, unless ``r_d = 1`` (``S = 0``),
+    ``S ≥ 1/(d + 1)`` (risk sets ``d + 1, ..., 2``), which bound the search; e.g. 20% among 5
+    patients needs 4 events (``4/5·3/4·2/3·1/2``).
+    """
+    problem = parse_figure(estimate, None, None, n, decimals, rounding).problem
+    s_lo, s_hi = problem.s_iv
+    if s_lo <= 1 < s_hi:
+        return 0
+    if s_lo <= 0:
+        return 1  # one event at risk 1 (everyone else censored first) gives S = 0
+    x_lo, x_hi = x_window(problem.s_iv)
+    a = [math.inf, math.inf] + [-math.log1p(-1.0 / r) for r in range(2, n + 1)]
+    tol = 1e-12 * max(1.0, x_hi)
+
+    def exists(x: float, m: int, k: int, prefix: list[int]) -> bool:
+        if k == 0:
+            return x_lo - tol <= x <= x_hi + tol and problem.matches(tuple(prefix))
+        for r in range(m, k, -1):  # leave k−1 risk sets in 2..r−1
+            x2 = x + a[r]
+            if x2 + math.log((r - 1) / (r - k)) > x_hi + tol:
+                break  # the cheapest completion r−1..r−k+1 already overshoots; worse below
+            if x2 + math.log(k) < x_lo - tol:
+                continue  # the dearest completion k..2 falls short
+            prefix.append(r)
+            ok = exists(x2, r - 1, k - 1, prefix)
+            prefix.pop()
+            if ok:
+                return True
+        return False
+
+    for d in range(1, n):
+        if Fraction(n - d, n) < s_lo:
+            return None  # max_estimate(n, d) is already below the interval, and decreasing
+        if exists(0.0, n, d, []):
+            return d
+    return None
