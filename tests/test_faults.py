@@ -150,3 +150,155 @@ def test_audit_of_an_unknown_status_fails_listing_the_statuses():
     assert res.returncode == 2 and res.stdout == ""
     assert "invalid choice: 'wrong'" in res.stderr
     assert "reproduced" in res.stderr and "unverifiable" in res.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# the data loaders (copies of data/ files in tmp_path)
+
+LOADERS = {"patients.csv": "load_cohort", "adverse_events.csv": "load_adverse_events",
+           "claims.csv": "load_claims", "comparators.csv": "load_comparators",
+           "patient_notes.csv": "load_patient_notes"}
+
+
+def _data(name: str) -> bytes:
+    from blina.data import data_path
+
+    return data_path(name).read_bytes()
+
+
+def _load(name: str, path):
+    import blina.data
+
+    return getattr(blina.data, LOADERS[name])(path)
+
+
+@pytest.mark.parametrize("name", list(LOADERS))
+def test_a_byte_order_mark_is_accepted_by_every_loader(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(b"\xef\xbb\xbf" + _data(name))
+    with_bom = _load(name, path)
+    plain = _load(name, None)
+    assert list(with_bom.columns) == list(plain.columns)
+    assert with_bom.equals(plain)
+
+
+@pytest.mark.parametrize("name", list(LOADERS))
+def test_non_utf8_bytes_are_named_with_file_line_and_column(tmp_path, name):
+    from blina.data import DataValidationError
+
+    lines = _data(name).split(b"\n")
+    field = lines[2].split(b",")
+    field[0] = field[0] + b"\xe9"  # é in Latin-1, as an old spreadsheet saves it
+    lines[2] = b",".join(field)
+    path = tmp_path / name
+    path.write_bytes(b"\n".join(lines))
+    with pytest.raises(DataValidationError) as info:
+        _load(name, path)
+    header = lines[0].decode().split(",")[0]
+    message = str(info.value)
+    assert f"{name}: 1 problem(s); nothing was loaded" in message
+    assert f"line 3, column {header!r}: byte 0xe9 is not UTF-8" in message
+
+
+def _patients_with(tmp_path, line: int, column: str, value: str):
+    text = _data("patients.csv").decode()
+    rows = [r.split(",") for r in text.splitlines()]
+    rows[line - 1][rows[0].index(column)] = value
+    path = tmp_path / "patients.csv"
+    path.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_thirty_digit_age_is_a_validation_error_not_an_overflow(tmp_path):
+    from blina.data import DataValidationError, load_cohort
+
+    path = _patients_with(tmp_path, 2, "age", "1" * 30)
+    with pytest.raises(DataValidationError) as info:
+        load_cohort(path)
+    assert ("line 2 (patient 1), column 'age': got '111111111111111111111111111111', "
+            "expected a number of at most 18 characters") in str(info.value)
+
+
+@pytest.mark.parametrize("name", list(LOADERS))
+def test_an_empty_file_is_named(tmp_path, name):
+    from blina.data import DataValidationError
+
+    path = tmp_path / name
+    path.write_bytes(b"")
+    with pytest.raises(DataValidationError, match=rf"{name}: 1 problem\(s\); nothing was "
+                                                  r"loaded\n  the file is empty \(no header row\)"):
+        _load(name, path)
+
+
+def test_a_ledger_without_claims_is_refused(tmp_path):
+    from blina.data import DataValidationError, load_claims
+
+    path = tmp_path / "claims.csv"
+    path.write_bytes(_data("claims.csv").split(b"\n")[0] + b"\n")
+    with pytest.raises(DataValidationError, match="expected at least one claim"):
+        load_claims(path)
+
+
+def _comparators(tmp_path, edit) -> object:
+    lines = _data("comparators.csv").decode().splitlines()
+    path = tmp_path / "comparators.csv"
+    path.write_text("\n".join(edit(lines)) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_duplicated_comparator_study_is_refused(tmp_path):
+    from blina.data import DataValidationError, load_comparators
+
+    tower = next(i for i, line in enumerate(_data("comparators.csv").decode().splitlines())
+                 if "TOWER" in line)
+    path = _comparators(tmp_path, lambda lines: [*lines, lines[tower]])
+    with pytest.raises(DataValidationError) as info:
+        load_comparators(path)
+    message = str(info.value)
+    assert (f"line {tower + 1} (study Kantarjian et al. (TOWER)), column 'study': got "
+            "'Kantarjian et al. (TOWER)', expected unique values (duplicate)") in message
+    assert "column 'source': got 'kantarjian2017', expected unique values" in message
+
+
+def test_a_missing_comparator_study_is_named(tmp_path):
+    from blina.data import DataValidationError, load_comparators
+
+    path = _comparators(tmp_path, lambda lines: [x for x in lines if "TOWER" not in x])
+    with pytest.raises(DataValidationError, match=r"whole file: no row for source "
+                                                  r"'kantarjian2017'"):
+        load_comparators(path)
+
+
+def test_a_million_bad_rows_are_rejected_fast_with_a_short_message(tmp_path):
+    import time
+
+    from blina.data import DataValidationError, load_cohort
+
+    row = _data("patients.csv").split(b"\n")[1].replace(b",CR,", b",Cri,") + b"\n"
+    path = tmp_path / "patients.csv"
+    path.write_bytes(_data("patients.csv").split(b"\n")[0] + b"\n" + row * 10**6)
+    t0 = time.perf_counter()
+    with pytest.raises(DataValidationError) as info:
+        load_cohort(path)
+    assert time.perf_counter() - t0 < 5  # measured in bench/bench_loaders.py; generous here
+    message = str(info.value)
+    assert len(message) < 2000
+    assert "patients.csv: 1 problem(s); nothing was loaded" in message
+    assert "MB, more than the 1 MB a data file may hold" in message
+
+
+def test_many_problems_are_capped_at_twenty_and_counted(tmp_path):
+    from blina.data import DataValidationError, load_cohort
+
+    lines = _data("patients.csv").decode().splitlines()
+    bad = [lines[0]] + [x.replace(",M,", ",X,").replace(",F,", ",X,") for x in lines[1:]]
+    path = tmp_path / "patients.csv"
+    path.write_text("\n".join(bad) + "\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as info:
+        load_cohort(path)
+    err = info.value
+    assert err.count == 30 and len(err.problems) == 20
+    assert "patients.csv: 30 problem(s); nothing was loaded (the first 20 follow)" in str(err)
+    assert "line 21 (patient 20), column 'sex': got 'X'" in str(err)
+    assert "line 22 (patient 21)" not in str(err)
+    assert str(err).endswith("... and 10 more problem(s)")
