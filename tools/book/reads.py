@@ -94,9 +94,13 @@ class Recorder:
     def __init__(self, target: str, roots: list[str]):
         self.target, self.roots = target, roots
         self.seen: dict[str, tuple[int, int] | None] = {}
+        self.ignored: set[str] = set()
 
     def note(self, path: str) -> None:
-        if path in self.seen or not is_input(path, self.roots):
+        if path in self.seen or path in self.ignored:
+            return
+        if not is_input(path, self.roots):
+            self.ignored.add(path)
             return
         try:
             stat = os.stat(path)
