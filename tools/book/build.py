@@ -17,7 +17,7 @@ Steps (each printed as it runs):
    schemas, only convert it (0.2-0.3 s each).
 
    Each kernel also records what its chapter reads (data files, package modules; see
-   :mod:`tools.book.reads`, manifests in ``<doctrees>/chapter-inputs``): a cached execution is
+   :mod:`tools.book.reads`, manifests in ``<execution cache>/chapter-inputs``): a cached execution is
    used only while all of that is unchanged, so an edited ``data/patients.csv`` re-executes
    exactly the chapters that read it.
 
@@ -94,7 +94,7 @@ NOT_INPUTS = {"_build", ".git", ".venv", "node_modules", ".pytest_cache", ".ruff
               ".hypothesis", "__pycache__", ".ipynb_checkpoints"}
 STAMP = "build_book.stamp"
 FAILED = "build_book.failed"  # present from the start of a build until it succeeds
-INPUTS = "chapter-inputs"  # the chapters' read manifests (tools.book.reads)
+INPUTS = "chapter-inputs"  # in the execution cache: the chapters' read manifests
 WARNINGS = "build_book.warnings"
 GRACE = 5.0  # seconds a stopped process gets between SIGTERM and SIGKILL
 
@@ -230,13 +230,23 @@ def tracked_roots(source: Path) -> list[str]:
     return list(dict.fromkeys(str(r.resolve()) for r in roots))
 
 
+def inputs_folder(source: Path) -> Path:
+    """``<execution cache>/chapter-inputs``: the read manifests live with the cache records
+    they describe (builds with other outputs share the cache, e.g. the tests')."""
+    import yaml
+
+    config = yaml.safe_load((source / "_config.yml").read_text(encoding="utf-8")) or {}
+    cache = (config.get("execute") or {}).get("cache") or ".jupyter_cache"  # myst-nb's default
+    return (source / cache).resolve() / INPUTS
+
+
 def sphinx_env(source: Path, out: Path, doctrees: Path) -> dict[str, str]:
     env = dict(os.environ)
     # tools.book.ext (the book's own Sphinx extension) is importable from any source folder
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
     env["IPYTHONDIR"] = str(kernel_ipython_dir(out.parent))  # the kernels' profile
     env["BLINA_VALIDATED_DIR"] = str(out.parent / ".validated")  # data checked once per build
-    env[reads.INPUTS_ENV] = str(doctrees / INPUTS)
+    env[reads.INPUTS_ENV] = str(inputs_folder(source))
     env[reads.ROOTS_ENV] = os.pathsep.join(tracked_roots(source))
     env.pop(reads.READS_ENV, None)
     return env
@@ -249,13 +259,13 @@ def sphinx_command(source: Path, out: Path, jobs: int, doctrees: Path, fresh: bo
             str(out)]
 
 
-def unchanged(out: Path, doctrees: Path, digest: str) -> bool:
+def unchanged(source: Path, out: Path, doctrees: Path, digest: str) -> bool:
     """The last build succeeded with these inputs and every chapter's reads are fresh."""
     stamp = doctrees / STAMP
     return ((out / "index.html").is_file() and stamp.is_file()
             and not (doctrees / FAILED).exists()
             and stamp.read_text(encoding="utf-8").strip() == digest
-            and not reads.stale_manifests(doctrees / INPUTS))
+            and not reads.stale_manifests(inputs_folder(source)))
 
 
 def build(source: Path, out: Path, jobs: int, doctrees: Path | None = None) -> int:
@@ -265,7 +275,7 @@ def build(source: Path, out: Path, jobs: int, doctrees: Path | None = None) -> i
         return status
     doctrees = doctrees or out.parent / ".doctrees"
     digest = inputs_digest(source, out, jobs, doctrees)
-    if unchanged(out, doctrees, digest):
+    if unchanged(source, out, doctrees, digest):
         print(f"nothing changed since the last build of {out}: Sphinx not run "
               f"(make clean or delete {doctrees / STAMP} to force a build)")
         print(f"book built in 0.0 s: {out / 'index.html'}")
@@ -277,7 +287,8 @@ def build(source: Path, out: Path, jobs: int, doctrees: Path | None = None) -> i
               "again (-E)", flush=True)
     doctrees.mkdir(parents=True, exist_ok=True)
     (doctrees / FAILED).write_text("a build started and has not succeeded\n", encoding="utf-8")
-    for stale in (out / "reports", doctrees / INPUTS / "reading"):
+    reading = inputs_folder(source) / "reading"  # chapters whose reading has not ended
+    for stale in (out / "reports", reading):
         shutil.rmtree(stale, ignore_errors=True)
     t0 = time.perf_counter()
     try:
@@ -289,8 +300,7 @@ def build(source: Path, out: Path, jobs: int, doctrees: Path | None = None) -> i
               file=sys.stderr)
         return 128 + stop.signum
     if status:
-        summary = failure_summary(source, out, doctrees / WARNINGS,
-                                  doctrees / INPUTS / "reading")
+        summary = failure_summary(source, out, doctrees / WARNINGS, reading)
         print(f"\n=== what failed ===\n{summary}", flush=True)
         print(f"\nBOOK BUILD FAILED after {time.perf_counter() - t0:.1f} s (chapters, cells and "
               "warnings above); the next build reads every page again", file=sys.stderr)

@@ -274,7 +274,7 @@ def _execution_cache(app: Sphinx) -> Path | None:
     config = getattr(app.env, "mystnb_config", None)
     if config is None or config.execution_mode != "cache":
         return None
-    cache = Path(config.execution_cache_path)
+    cache = Path(config.execution_cache_path or ".jupyter_cache")  # myst-nb's default
     return cache if cache.is_absolute() else Path(app.srcdir) / cache
 
 
