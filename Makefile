@@ -43,7 +43,7 @@ lint: $(STAMP) ## ruff over the package, tests, tools and benchmarks
 student: $(STAMP) ## build the student edition (no solutions) into _build/student
 	exec $(PY) -m tools.book.student $(BOOK_ARGS)
 
-bench: $(STAMP) ## benchmarks: inverse Kaplan-Meier solver and the book build (prints timings)
+bench: $(STAMP) ## benchmarks: inverse KM solver, book build, statistics and loaders on large inputs
 	$(PY) bench/run.py
 
 clean: ## remove the build output and the execution cache
