@@ -448,6 +448,18 @@ def test_a_parallel_build_ends_with_the_chapter_the_cell_and_the_error(tmp_path)
 
 
 @pytest.mark.slow
+def test_a_chapter_whose_kernel_dies_is_named_at_the_end(tmp_path):
+    book = _tiny_book(tmp_path / "book", {"dies": _cell("import os\nos._exit(3)"),
+                                          "plain": NO_DATA}, filler=FILLER_PAGES)
+    proc = _build(book, jobs=2)
+    assert proc.returncode == 1
+    assert proc.stdout.strip().splitlines()[-1] == (
+        "chapter book/dies.md: its reading never finished (the kernel or the Sphinx worker "
+        "died; the traceback is above)")
+    assert "DeadKernelError: Kernel died" in proc.stdout + proc.stderr
+
+
+@pytest.mark.slow
 def test_a_build_that_warned_keeps_failing_until_the_cause_is_fixed(tmp_path):
     book = _tiny_book(tmp_path / "book", {"plain": NO_DATA + "See {ref}`no-such-label`.\n"})
     for attempt in (1, 2):
