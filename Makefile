@@ -27,8 +27,12 @@ $(STAMP): environment.yml pyproject.toml tools/pins.py
 
 venv: $(STAMP) ## create or update .venv from environment.yml's pins
 
+# `exec`: the shell becomes the build, so a SIGTERM or Ctrl-C that make passes on reaches it
+# (it stops Sphinx and the kernels). BOOK_ARGS: extra options, e.g. BOOK_ARGS="--jobs 1".
+BOOK_ARGS ?=
+
 book: $(STAMP) ## build the HTML book into _build/html (executes chapters, cached)
-	$(PY) -m tools.book.build
+	exec $(PY) -m tools.book.build $(BOOK_ARGS)
 
 test: $(STAMP) ## run the whole test suite, including a full book build
 	$(PY) -m pytest
@@ -37,9 +41,9 @@ lint: $(STAMP) ## ruff over the package, tests, tools and benchmarks
 	$(PY) -m ruff check src tests tools bench
 
 student: $(STAMP) ## build the student edition (no solutions) into _build/student
-	$(PY) -m tools.book.student
+	exec $(PY) -m tools.book.student $(BOOK_ARGS)
 
-bench: $(STAMP) ## benchmarks: inverse Kaplan-Meier solver and the book build (prints timings)
+bench: $(STAMP) ## benchmarks: inverse KM solver, book build, statistics and loaders on large inputs
 	$(PY) bench/run.py
 
 clean: ## remove the build output and the execution cache

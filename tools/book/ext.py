@@ -41,13 +41,25 @@ Loaded through ``sphinx.extra_extensions: [tools.book.ext]`` in ``_config.yml``;
 9. **The execution cache exists before chapters execute in parallel** (see
    :func:`_create_execution_cache`), so that two chapters executing at once cannot both try to
    create its database.
+10. **A cached execution counts only while what the chapter read is unchanged** (data files,
+    package modules; see :mod:`tools.book.reads`): before reading, cache records whose
+    manifest is missing or stale are removed and their chapters re-read
+    (:func:`_drop_stale_executions`); each chapter's kernel is told where to write its
+    manifest (:func:`_expect_reads`) and a manifest of an execution that was cached is kept
+    beside its record (:func:`_keep_reads`).  Active when ``tools/book/build.py`` sets
+    ``$BLINA_BOOK_INPUTS``.
+11. **Reproducible downloads**: the ``.ipynb`` written for download has cell ids derived from
+    the page name and cell position and no execution timestamps, so a rebuild writes the same
+    bytes (see :func:`reproducible_notebook`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import html
 import importlib.util
+import os
 import re
 import shutil
 from pathlib import Path
@@ -55,6 +67,8 @@ from pathlib import Path
 import nbformat
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+
+from tools.book import reads
 
 #: the MathJax combined component the pages load (Sphinx's default: TeX + MathML in, CHTML out)
 MATHJAX_ENTRY = "tex-mml-chtml.js"
@@ -173,7 +187,23 @@ def _ipynb_write(app: Sphinx, pagename, templatename, context, doctree) -> None:
             _, notebook = get_cache(str(cache)).merge_match_into_notebook(notebook)
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(notebook, target)
+    nbformat.write(reproducible_notebook(notebook, pagename), target)
+
+
+#: cell metadata that records when or how long a cell ran (differs on every execution)
+TIMING_METADATA = ("execution",)
+
+
+def reproducible_notebook(notebook, name: str):
+    """``notebook`` with the same bytes whenever its content is the same: cell ``id`` ``i`` is
+    ``<sha1(name)[:8]>-<i>`` (nbformat draws random ids) and timing metadata is dropped."""
+    stem = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+    for i, cell in enumerate(notebook.cells):
+        if "id" in cell or notebook.get("nbformat_minor", 0) >= 5:
+            cell["id"] = f"{stem}-{i}"
+        for key in TIMING_METADATA:
+            cell.get("metadata", {}).pop(key, None)
+    return notebook
 
 
 def _copy_mathjax_early(app: Sphinx) -> None:
@@ -244,7 +274,7 @@ def _execution_cache(app: Sphinx) -> Path | None:
     config = getattr(app.env, "mystnb_config", None)
     if config is None or config.execution_mode != "cache":
         return None
-    cache = Path(config.execution_cache_path)
+    cache = Path(config.execution_cache_path or ".jupyter_cache")  # myst-nb's default
     return cache if cache.is_absolute() else Path(app.srcdir) / cache
 
 
@@ -259,7 +289,99 @@ def _create_execution_cache(app: Sphinx, env, docnames) -> None:
         get_cache(str(cache)).db  # noqa: B018  (the property creates the database)
 
 
+def _inputs_folder(app: Sphinx) -> Path | None:
+    """Where the chapters' read manifests live (``$BLINA_BOOK_INPUTS``) in cache mode."""
+    folder = os.environ.get(reads.INPUTS_ENV)
+    return Path(folder) if folder and _execution_cache(app) is not None else None
+
+
+def _records(app: Sphinx) -> list:
+    from jupyter_cache import get_cache
+
+    return get_cache(str(_execution_cache(app))).list_cache_records()
+
+
+def _drop_stale_executions(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """env-get-outdated (main process): remove every cache record whose read manifest is
+    missing or stale and return its chapter, so the chapter is read and executed again."""
+    folder = _inputs_folder(app)
+    if folder is None:
+        return []
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(_execution_cache(app)))
+    hashes: dict[str, str | None] = {}
+    again, kept = [], set()
+    for record in cache.list_cache_records():
+        manifest = folder / f"{record.hashkey}.json"
+        if reads.is_fresh(reads.load_manifest(manifest), hashes):
+            kept.add(manifest.name)
+            continue
+        cache.remove_cache(record.pk)
+        docname = env.path2doc(record.uri)
+        if docname in env.found_docs and docname not in added | changed:
+            again.append(docname)
+    for manifest in folder.glob("*.json"):  # manifests of records dropped or replaced
+        if manifest.name not in kept:
+            manifest.unlink()
+    return sorted(set(again))
+
+
+_RECORDS_BEFORE: dict[str, int] = {}  # per process: newest cache record of a chapter before
+
+
+def _pending(folder: Path, docname: str) -> Path:
+    return folder / "pending" / f"{docname.replace('/', '__')}.json"
+
+
+def _reading(folder: Path, docname: str) -> Path:
+    return folder / "reading" / docname.replace("/", "__")
+
+
+def _newest_record(app: Sphinx, docname: str):
+    path = Path(app.env.doc2path(docname)).resolve()
+    mine = [r for r in _records(app) if Path(r.uri).resolve() == path]
+    return max(mine, key=lambda r: r.pk, default=None)
+
+
+def _expect_reads(app: Sphinx, docname: str, source) -> None:
+    """source-read (in the process that executes the chapter): tell the chapter's kernel,
+    through the environment it inherits, where to write what it reads."""
+    folder = _inputs_folder(app)
+    if folder is None:
+        return
+    pending = _pending(folder, docname)
+    pending.unlink(missing_ok=True)
+    reading = _reading(folder, docname)  # removed once read: left behind, the read crashed
+    reading.parent.mkdir(parents=True, exist_ok=True)
+    reading.write_text(app.env.doc2path(docname) + "\n", encoding="utf-8")
+    newest = _newest_record(app, docname)
+    _RECORDS_BEFORE[docname] = newest.pk if newest is not None else 0
+    os.environ[reads.READS_ENV] = str(pending)
+
+
+def _keep_reads(app: Sphinx, doctree) -> None:
+    """doctree-read: a manifest written by a kernel whose execution was then cached becomes
+    the manifest of that record (a failed execution's is dropped)."""
+    folder, docname = _inputs_folder(app), app.env.docname
+    if folder is None or docname not in _RECORDS_BEFORE:
+        return
+    os.environ.pop(reads.READS_ENV, None)
+    _reading(folder, docname).unlink(missing_ok=True)
+    pending = _pending(folder, docname)
+    if not pending.is_file():
+        return
+    newest = _newest_record(app, docname)
+    if newest is not None and newest.pk > _RECORDS_BEFORE.pop(docname):
+        pending.replace(folder / f"{newest.hashkey}.json")
+    else:
+        pending.unlink()
+
+
 def setup(app: Sphinx) -> dict:
+    app.connect("env-get-outdated", _drop_stale_executions)
+    app.connect("source-read", _expect_reads)
+    app.connect("doctree-read", _keep_reads)
     app.connect("env-before-read-docs", _create_execution_cache)
     app.connect("config-inited", _configure, priority=900)
     app.connect("config-inited", _declare_parallel_safe)

@@ -328,10 +328,61 @@ book's repository (`make venv`, then JupyterLab), or on Binder from a chapter's 
 """
 
 
-def build_student(source: Path = ROOT, out: Path | None = None, jobs: int = 1) -> int:
-    """Build the student edition of the book at ``source`` into ``out``; return a status."""
+#: the time stamp of every zip entry (the zip format's earliest), so a rebuild of the same
+#: edition gives the same bytes
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def write_notebooks(chapters: list[Path], src: Path, dest: Path) -> list[Path]:
+    """Each executable chapter as a plain ``.ipynb`` (no outputs) under ``dest``, with fixed
+    cell ids (see :func:`tools.book.ext.reproducible_notebook`)."""
     import jupytext
 
+    from tools.book.ext import reproducible_notebook
+
+    if dest.exists():
+        shutil.rmtree(dest)
+    written = []
+    for chapter in chapters:
+        if not _is_notebook(chapter):
+            continue
+        rel = chapter.relative_to(src).with_suffix(".ipynb")
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        notebook = jupytext.read(chapter)
+        notebook.metadata.pop("jupytext", None)  # a plain notebook, not paired with a .md
+        jupytext.write(reproducible_notebook(notebook, rel.with_suffix("").as_posix()), target,
+                       fmt="ipynb")
+        written.append(target)
+    return written
+
+
+def _zip_entry(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16  # rw-r--r--, whatever the umask of the build
+    return info
+
+
+def write_zip(archive: Path, out: Path, readme: str) -> None:
+    """``out/html`` and ``out/notebooks`` (sorted, fixed dates and modes) plus ``readme``
+    into ``archive``, written to a temporary file first: never half a zip."""
+    partial = archive.with_name(f".{archive.name}.{os.getpid()}.tmp")
+    try:
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr(_zip_entry("blina-book-student/README.txt"), readme)
+            for folder in (out / "html", out / "notebooks"):
+                for path in sorted(folder.rglob("*")):
+                    if path.is_file() and path.name != ".buildinfo":
+                        name = f"blina-book-student/{path.relative_to(out).as_posix()}"
+                        zf.writestr(_zip_entry(name), path.read_bytes())
+        partial.replace(archive)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def build_student(source: Path = ROOT, out: Path | None = None, jobs: int = 1) -> int:
+    """Build the student edition of the book at ``source`` into ``out``; return a status."""
     out = (out or source / "_build" / "student").resolve()
     t0 = time.perf_counter()
     print(f"[1/5] copying the book without solutions into {out / 'src'}", flush=True)
@@ -342,6 +393,8 @@ def build_student(source: Path = ROOT, out: Path | None = None, jobs: int = 1) -
     if (out / "html").exists():
         shutil.rmtree(out / "html")
     status = build(out / "src", out / "html", jobs, doctrees=out / ".doctrees")
+    if status > 128:  # stopped by a signal (see tools.book.build)
+        return status
     if status:
         print("STUDENT EDITION FAILED: the stripped copy does not build (errors above). If "
               "`make book` passes, a page refers to something inside a removed solution.",
@@ -349,29 +402,15 @@ def build_student(source: Path = ROOT, out: Path | None = None, jobs: int = 1) -
         return status
 
     print(f"[3/5] writing the chapters as notebooks into {out / 'notebooks'}", flush=True)
-    notebooks = out / "notebooks"
-    if notebooks.exists():
-        shutil.rmtree(notebooks)
-    for chapter in chapters:
-        if not _is_notebook(chapter):
-            continue
-        target = notebooks / chapter.relative_to(out / "src").with_suffix(".ipynb")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        notebook = jupytext.read(chapter)
-        notebook.metadata.pop("jupytext", None)  # a plain notebook, not paired with a .md
-        jupytext.write(notebook, target, fmt="ipynb")
-        print(f"      {target.relative_to(out)}", flush=True)
+    notebooks = write_notebooks(chapters, out / "src", out / "notebooks")
+    for path in notebooks:
+        print(f"      {path.relative_to(out)}", flush=True)
 
     print(f"[4/5] zipping html/ and notebooks/ into {out / ZIP_NAME}", flush=True)
     archive = out / ZIP_NAME
     title = f"{yaml.safe_load((out / 'src' / '_config.yml').read_text())['title']}"
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("blina-book-student/README.txt",
-                    README.format(title=title, underline="=" * len(title)))
-        for folder in (out / "html", notebooks):
-            for path in sorted(folder.rglob("*")):
-                if path.is_file() and path.name != ".buildinfo":
-                    zf.write(path, f"blina-book-student/{path.relative_to(out)}")
+    write_zip(archive, out, README.format(title=title, underline="=" * len(title)))
+    notebooks = out / "notebooks"
 
     print("[5/5] leak check: no removed solution text in the HTML, notebooks or zip", flush=True)
     # a solution may quote what a kept cell prints (a data label, say): that text is no leak

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from numbers import Integral
 
 from blina.stats.km import Z975, check_z, km_estimate_and_ci, loglog_bounds
 from blina.stats.rounding import ROUNDINGS, Printed, as_decimal, printed_interval
@@ -45,9 +46,9 @@ Interval = tuple[Fraction, Fraction]
 
 def check_count(name: str, value: object, *, minimum: int) -> int:
     """``value`` if it is an int ``>= minimum`` (not a bool), else ``ValueError`` naming it."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
         raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
-    return value
+    return int(value)  # NumPy integers too
 
 
 def check_decimals(name: str, decimals: object) -> int:

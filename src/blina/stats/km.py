@@ -63,6 +63,7 @@ __all__ = [
     "log_factor",
     "loglog_bounds",
     "loglog_interval",
+    "loglog_intervals",
 ]
 
 #: ``Φ⁻¹(0.975)`` = ``scipy.stats.norm.ppf(0.975)``, the quantile lifelines uses
@@ -117,11 +118,12 @@ def km_estimate_and_ci(risk_sets: Sequence[int], *, z: float = Z975) -> tuple[
     """
     rs = tuple(risk_sets)
     for i, r in enumerate(rs):
-        if isinstance(r, bool) or not isinstance(r, int) or r < 1:
+        if isinstance(r, bool | np.bool_) or not isinstance(r, int | np.integer) or r < 1:
             raise ValueError(f"risk_sets must hold integers >= 1, got {r!r}")
         if i and r >= rs[i - 1]:
             raise ValueError(f"risk_sets must be strictly decreasing, got {rs!r}")
     check_z(z)
+    rs = tuple(int(r) for r in rs)
     if rs and rs[-1] == 1:
         return Fraction(0), 0.0, 0.0
     s = Fraction(math.prod(r - 1 for r in rs), math.prod(rs))
@@ -193,16 +195,26 @@ def km_table(durations: Sequence[float], events: Sequence[int | bool], *,
     t, e = validate_survival_data(durations, events)
     z = z_for_level(level)
     times, n, d, c = event_table(t, e)
-    s, v = 1.0, 0.0
-    rows = []
-    for x, ni, di, ci in zip(times, n, d, c, strict=True):
-        if di:
-            s *= 1.0 - di / ni
-            v = v + di / (ni * (ni - di)) if ni > di else math.inf
-        lo, hi = loglog_interval(s, v, z)
-        rows.append((float(x), int(ni), int(di), int(ci), s, v, lo, hi))
-    return pd.DataFrame(rows, columns=["time", "at_risk", "events", "censored", "survival",
-                                       "greenwood", "lower", "upper"])
+    n_f = n.astype(float)
+    survival = np.cumprod(np.where(d > 0, 1.0 - d / n_f, 1.0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(d > 0, np.where(n > d, d / (n_f * (n_f - d)), np.inf), 0.0)
+    greenwood = np.cumsum(terms)
+    lower, upper = loglog_intervals(survival, greenwood, z)
+    return pd.DataFrame({"time": times.astype(float), "at_risk": n, "events": d,
+                         "censored": c, "survival": survival, "greenwood": greenwood,
+                         "lower": lower, "upper": upper})
+
+
+def loglog_intervals(s: np.ndarray, v: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`loglog_interval` element-wise: ``(1, 1)`` where ``s ≥ 1``, ``(0, 0)`` where
+    ``s ≤ 0``, else :func:`loglog_bounds`."""
+    inside = (s > 0) & (s < 1)
+    lower, upper = np.where(s >= 1, 1.0, 0.0), np.where(s >= 1, 1.0, 0.0)
+    if inside.any():
+        lo, hi = loglog_bounds(-np.log(s[inside]), v[inside], z, xp=np)
+        lower[inside], upper[inside] = lo, hi
+    return lower, upper
 
 
 def km_estimate(durations: Sequence[float], events: Sequence[int | bool], at: float, *,
@@ -233,6 +245,7 @@ def km_estimate(durations: Sequence[float], events: Sequence[int | bool], at: fl
                          "the Kaplan–Meier curve is undefined there")
     if s <= 0.0:
         return 0.0, 0.0, 0.0
-    v = float(np.sum(d[keep] / (n[keep] * (n[keep] - d[keep])))) if keep.any() else 0.0
+    nk = n[keep].astype(float)
+    v = float(np.sum(d[keep] / (nk * (nk - d[keep])))) if keep.any() else 0.0
     lo, hi = loglog_interval(s, v, z)
     return s, lo, hi
