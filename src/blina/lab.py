@@ -29,6 +29,8 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
+from jupytext import AsyncTextFileContentsManager
+
 __all__ = ["BookContentsManager", "cite_text", "configure", "for_display", "for_saving",
            "readable_markdown", "solution_cells"]
 
@@ -139,39 +141,24 @@ def for_saving(notebook: dict, bib: dict[str, tuple[str, str]]) -> dict:
     return notebook
 
 
-def _manager_class():
-    from jupytext import AsyncTextFileContentsManager
+class BookContentsManager(AsyncTextFileContentsManager):
+    """jupytext's contents manager with the book's display step (see the module)."""
 
-    class BookContentsManager(AsyncTextFileContentsManager):
-        """jupytext's contents manager with the book's display step (see the module)."""
+    def _bib(self, path: str) -> dict[str, tuple[str, str]]:
+        root = Path(self.root_dir).resolve()
+        found = _find_bib((root / path.strip("/")).resolve(), root)
+        return _bibliography(str(found)) if found else {}
 
-        def _bib(self, path: str) -> dict[str, tuple[str, str]]:
-            root = Path(self.root_dir).resolve()
-            found = _find_bib((root / path.strip("/")).resolve(), root)
-            return _bibliography(str(found)) if found else {}
+    async def get(self, path, content=True, type=None, format=None, **kwargs):  # noqa: A002
+        model = await super().get(path, content=content, type=type, format=format, **kwargs)
+        if model.get("type") == "notebook" and model.get("content"):
+            for_display(model["content"], self._bib(path))
+        return model
 
-        async def get(self, path, content=True, type=None, format=None, **kwargs):  # noqa: A002
-            model = await super().get(path, content=content, type=type, format=format,
-                                      **kwargs)
-            if model.get("type") == "notebook" and model.get("content"):
-                for_display(model["content"], self._bib(path))
-            return model
-
-        async def save(self, model, path=""):
-            if model.get("type") == "notebook" and model.get("content"):
-                for_saving(model["content"], self._bib(path))
-            return await super().save(model, path)
-
-    return BookContentsManager
-
-
-def __getattr__(name: str):
-    # built on first use, so that importing blina never needs jupyter_server
-    if name == "BookContentsManager":
-        cls = _manager_class()
-        globals()[name] = cls
-        return cls
-    raise AttributeError(name)
+    async def save(self, model, path=""):
+        if model.get("type") == "notebook" and model.get("content"):
+            for_saving(model["content"], self._bib(path))
+        return await super().save(model, path)
 
 
 #: JupyterLab settings: MyST markdown chapters open as notebooks (jupytext's viewer, what
