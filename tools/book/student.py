@@ -7,7 +7,10 @@ Output, all under ``_build/student/`` (``--out``):
 - ``html/``       the student book, built from ``src/`` by ``tools.book.build``'s ``build()``
                   (same warnings-are-errors rules; its execution cache is ``src/_build/``);
 - ``notebooks/``  every executable chapter as an ``.ipynb`` without solutions and without outputs
-                  (jupytext), to open in JupyterLab, Binder or Colab;
+                  (jupytext), to open in JupyterLab, Binder or Colab. Each exercise is a cell of
+                  its own, followed by its answer cells and a check cell (``blina.exercises``);
+                  the build fails if one is not (:func:`unanswerable_exercises`). The
+                  notebook's metadata names its chapter (``blina.chapter``) for ``make grade``;
 - ``blina-book-student.zip``  ``html/`` + ``notebooks/`` + a short README, the file to hand out.
 
 What counts as a solution (sphinx-exercise syntax, MyST backtick or colon fences):
@@ -240,6 +243,33 @@ def zip_texts(path: Path) -> dict[str, str]:
                 and "/mathjax/" not in name}
 
 
+# ---------------------------------------------------------------- answerable notebooks
+
+EXERCISE_LABEL = re.compile(r"^`{3,}\{exercise\}\s*\n:label:\s*(?P<label>\S+)", re.M)
+
+
+def unanswerable_exercises(cells: list) -> list[str]:
+    """Why exercises of a notebook cannot be answered in it (empty list: all can).
+
+    Each exercise must be a markdown cell of its own (the exercise and nothing else) and be
+    followed by an answer cell (tagged ``answer``) before the next exercise or heading.
+    """
+    problems = []
+    for i, cell in enumerate(cells):
+        if cell.cell_type != "markdown":
+            continue
+        labels = EXERCISE_LABEL.findall(cell.source)
+        if not labels:
+            continue
+        label = labels[0]
+        if len(labels) > 1 or not cell.source.lstrip().startswith(("```", "::")):
+            problems.append(f"{label}: not in a cell of its own (split with +++)")
+        after = cells[i + 1].metadata.get("tags", []) if i + 1 < len(cells) else []
+        if "answer" not in after:
+            problems.append(f"{label}: no answer cell (tagged answer) right after it")
+    return problems
+
+
 # ---------------------------------------------------------------- the build
 
 def _is_notebook(path: Path) -> bool:
@@ -359,6 +389,12 @@ def build_student(source: Path = ROOT, out: Path | None = None, jobs: int = 1) -
         target.parent.mkdir(parents=True, exist_ok=True)
         notebook = jupytext.read(chapter)
         notebook.metadata.pop("jupytext", None)  # a plain notebook, not paired with a .md
+        notebook.metadata["blina"] = {"chapter": chapter.stem}  # read by the grading tool
+        unanswerable = unanswerable_exercises(notebook.cells)
+        if unanswerable:
+            print(f"STUDENT EDITION FAILED: {chapter.name}: " + "; ".join(unanswerable),
+                  file=sys.stderr)
+            return 1
         jupytext.write(notebook, target, fmt="ipynb")
         print(f"      {target.relative_to(out)}", flush=True)
 
