@@ -17,7 +17,7 @@ Output, in ``--out`` (default ``SUBMISSIONS/graded``), written only when every n
 been run:
 
 - ``grades.csv``: one row per submitted file: ``file``, ``chapter``, ``status`` (``ok``,
-  ``ok, N cells raised`` , ``kernel died in cell N``, ``timed out after S s``, ``not a
+  ``ok, N cells raised an error``, ``kernel died in cell N``, ``timed out after S s``, ``not a
   notebook: ...``), ``score`` (right = 1, close = 0.5), ``max_score``, ``seconds``, then one
   column per exercise with its verdict (right, close, wrong, unanswered, missing, not run);
 - ``feedback/<file>.md``: one file per submission with every verdict, its message (the hint
@@ -102,7 +102,8 @@ def run_one(notebook_path: Path, log: Path, result: Path, limit: float) -> int:
                 outcome["errors"].append(f"cell {number}: {output['ename']}: "
                                          f"{output['evalue']}"[:300])
     if outcome["status"] == "ok" and outcome["errors"]:
-        outcome["status"] = f"ok, {len(outcome['errors'])} cells raised"
+        count = len(outcome["errors"])
+        outcome["status"] = f"ok, {count} cell{'' if count == 1 else 's'} raised an error"
     result.write_text(json.dumps(outcome), encoding="utf-8")
     return 0
 
