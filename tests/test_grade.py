@@ -21,7 +21,7 @@ import pytest
 from booktools import ROOT
 
 from blina.exercises import answer_key
-from tools.book.student import strip_solutions
+from tools.book.student import student_notebook
 
 pytestmark = pytest.mark.slow
 CHAPTER = ROOT / "book" / "toxicity.md"
@@ -44,11 +44,7 @@ def _solution_code(notebook) -> dict[str, str]:
 
 
 def _student_notebook():
-    notebook = jupytext.reads(strip_solutions(CHAPTER.read_text(encoding="utf-8")),
-                              fmt="md:myst")
-    notebook.metadata.pop("jupytext", None)
-    notebook.metadata["blina"] = {"chapter": "toxicity"}
-    return notebook
+    return student_notebook(CHAPTER.read_text(encoding="utf-8"), "toxicity")
 
 
 def _answer_cells(notebook):

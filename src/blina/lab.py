@@ -9,12 +9,12 @@ server, by :class:`BookContentsManager` (jupytext's contents manager plus a disp
   "Citation Not Found". The display step writes them as author–year text from
   ``references.bib`` ("(Yin et al., 2024)"), as the HTML book does.
 - **solutions**: a gated solution (``{solution-start}`` … ``{solution-end}``) spans several
-  cells; jupyterlab-myst shows its first cell as a folded box but not the cells inside. Those
-  cells are shown collapsed (JupyterLab's ``jupyter.source_hidden`` / ``outputs_hidden``
-  metadata): a click on the bar beside a cell opens it.
+  cells; jupyterlab-myst shows its first cell as a folded box but leaves the cells inside in
+  plain view. Here the solution becomes a folded section of the notebook (see
+  :func:`for_display`): the trainee sees "Solution to Exercise N" and a button to unfold it.
 
 Nothing of this reaches the file: on save, a cell whose displayed text the trainee left alone
-gets its MyST source back, and the collapse metadata added here is dropped again.
+gets its MyST source back, and the fold metadata added here is dropped again.
 
 ``python -m blina.lab`` (``make lab``) writes the configuration (:func:`configure`) into this
 environment's ``etc/jupyter`` and starts JupyterLab on the repository.
@@ -32,13 +32,15 @@ from pathlib import Path
 from jupytext import AsyncTextFileContentsManager
 
 __all__ = ["BookContentsManager", "cite_text", "configure", "for_display", "for_saving",
-           "readable_markdown", "solution_cells"]
+           "readable_markdown", "solution_spans"]
 
 #: cell-metadata key holding what the display step changed (removed again on save)
 MARK = "blina_lab"
 CITE = re.compile(r"\{cite(?::(?P<kind>[a-z]+))?\}`(?P<keys>[^`]+)`")
 START, END = "{solution-start}", "{solution-end}"
-HIDDEN = {"source_hidden": True, "outputs_hidden": True}
+EXERCISE = re.compile(r"^(?:`{3,}|:{3,})\{exercise\}", re.M)
+FOLD = "######"  # the heading level of a folded solution
+COLLAPSED = "jp-MarkdownHeadingCollapsed"  # JupyterLab's cell metadata for a folded heading
 
 
 @lru_cache(maxsize=4)
@@ -82,20 +84,20 @@ def readable_markdown(source: str, bib: dict[str, tuple[str, str]]) -> str:
     return CITE.sub(lambda m: cite_text(m["keys"], m["kind"], bib), source)
 
 
-def solution_cells(cells: list[dict]) -> list[int]:
-    """Indices of the cells inside gated solutions: after a markdown cell that opens one
-    (``{solution-start}``) up to and including the cell that closes it (``{solution-end}``)."""
-    inside, found = False, []
+def solution_spans(cells: list[dict]) -> list[tuple[int, int]]:
+    """``(start, end)`` cell indices of every gated solution: the markdown cell that opens it
+    (``{solution-start}``) and the one that closes it (``{solution-end}``)."""
+    spans, start = [], None
     for i, cell in enumerate(cells):
+        if cell.get("cell_type") != "markdown":
+            continue
         text = "".join(cell.get("source", ""))
-        markdown = cell.get("cell_type") == "markdown"
-        if inside:
-            found.append(i)
-            if markdown and END in text:
-                inside = False
-        elif markdown and START in text:
-            inside = END not in text.split(START, 1)[1]
-    return found
+        if start is None and START in text and END not in text.split(START, 1)[1]:
+            start = i
+        elif start is not None and END in text:
+            spans.append((start, i))
+            start = None
+    return spans
 
 
 def _find_bib(path: Path, root: Path) -> Path | None:
@@ -107,21 +109,38 @@ def _find_bib(path: Path, root: Path) -> Path | None:
     return None
 
 
+def _replace(cell: dict, shown: str) -> None:
+    """Show ``shown`` in a markdown cell, keeping its source for :func:`for_saving`."""
+    mark = cell.setdefault("metadata", {}).setdefault(MARK, {})
+    mark.setdefault("source", "".join(cell.get("source", "")))
+    cell["source"] = shown
+
+
 def for_display(notebook: dict, bib: dict[str, tuple[str, str]]) -> dict:
-    """Prepare a notebook model's content for JupyterLab (in place; returned for chaining)."""
+    """Prepare a notebook model's content for JupyterLab (in place; returned for chaining).
+
+    Citations become author–year text. Each gated solution becomes a collapsed section:
+    its opening cell a level-6 heading "Solution to Exercise N" folded shut (JupyterLab's
+    collapsible headings, ``jp-MarkdownHeadingCollapsed``), its closing cell the heading
+    "End of the solution" that ends the fold, so every cell in between is out of sight.
+    """
     cells = notebook.get("cells", [])
     for cell in cells:
         if cell.get("cell_type") == "markdown":
             source = "".join(cell.get("source", ""))
             shown = readable_markdown(source, bib)
             if shown != source:
-                cell["source"] = shown
-                cell.setdefault("metadata", {})[MARK] = {"source": source}
-    for i in solution_cells(cells):
-        metadata = cells[i].setdefault("metadata", {})
-        if "jupyter" not in metadata:
-            metadata["jupyter"] = dict(HIDDEN)
-            metadata.setdefault(MARK, {})["hidden"] = True
+                _replace(cell, shown)
+    exercises = 0
+    spans = dict(solution_spans(cells))
+    for i, cell in enumerate(cells):
+        text = "".join(cell.get("source", "")) if cell.get("cell_type") == "markdown" else ""
+        exercises += len(EXERCISE.findall(text))
+        if i in spans:
+            _replace(cell, f"{FOLD} Solution to Exercise {exercises}")
+            cell["metadata"][COLLAPSED] = True
+            cell["metadata"][MARK]["collapsed"] = True
+            _replace(cells[spans[i]], f"{FOLD} End of the solution")
     return notebook
 
 
@@ -133,11 +152,12 @@ def for_saving(notebook: dict, bib: dict[str, tuple[str, str]]) -> dict:
         if not mark:
             continue
         original = mark.get("source")
-        if original is not None and "".join(cell.get("source", "")) == readable_markdown(
-                original, bib):
+        shown = "".join(cell.get("source", ""))
+        if original is not None and (shown == readable_markdown(original, bib)
+                                     or shown.startswith(FOLD + " ")):
             cell["source"] = original  # unchanged by the trainee: the MyST source again
-        if mark.get("hidden"):
-            metadata.pop("jupyter", None)
+        if mark.get("collapsed"):
+            metadata.pop(COLLAPSED, None)
     return notebook
 
 
@@ -162,9 +182,16 @@ class BookContentsManager(AsyncTextFileContentsManager):
 
 
 #: JupyterLab settings: MyST markdown chapters open as notebooks (jupytext's viewer, what
-#: ``jupytext-config set-default-viewer markdown myst`` writes)
-LAB_SETTINGS = {"@jupyterlab/docmanager-extension:plugin": {
-    "defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}}
+#: ``jupytext-config set-default-viewer markdown myst`` writes), and no news or update checks
+#: (no requests to the internet, no pop-up over the chapter)
+LAB_SETTINGS = {
+    "@jupyterlab/docmanager-extension:plugin": {
+        "defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}},
+    "@jupyterlab/apputils-extension:notification": {"checkForUpdates": False,
+                                                     "fetchNews": "false"},
+    # a chapter starts its kernel (python3, from its metadata) without asking
+    "@jupyterlab/notebook-extension:tracker": {"autoStartDefaultKernel": True},
+}
 SERVER_SETTINGS = {"ServerApp": {"contents_manager_class": "blina.lab.BookContentsManager"}}
 
 

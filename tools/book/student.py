@@ -270,6 +270,21 @@ def unanswerable_exercises(cells: list) -> list[str]:
     return problems
 
 
+def student_notebook(text: str, chapter: str):
+    """The student notebook of a MyST-notebook chapter's text: solutions stripped, no jupytext
+    pairing, the chapter's name in its metadata (``blina.chapter``, read by ``make grade``).
+    Raises ValueError naming the exercises that cannot be answered in it."""
+    import jupytext
+
+    notebook = jupytext.reads(strip_solutions(text), fmt="md:myst")
+    notebook.metadata.pop("jupytext", None)  # a plain notebook, not paired with a .md
+    notebook.metadata["blina"] = {"chapter": chapter}
+    unanswerable = unanswerable_exercises(notebook.cells)
+    if unanswerable:
+        raise ValueError("; ".join(unanswerable))
+    return notebook
+
+
 # ---------------------------------------------------------------- the build
 
 def _is_notebook(path: Path) -> bool:
@@ -387,13 +402,10 @@ def build_student(source: Path = ROOT, out: Path | None = None, jobs: int = 1) -
             continue
         target = notebooks / chapter.relative_to(out / "src").with_suffix(".ipynb")
         target.parent.mkdir(parents=True, exist_ok=True)
-        notebook = jupytext.read(chapter)
-        notebook.metadata.pop("jupytext", None)  # a plain notebook, not paired with a .md
-        notebook.metadata["blina"] = {"chapter": chapter.stem}  # read by the grading tool
-        unanswerable = unanswerable_exercises(notebook.cells)
-        if unanswerable:
-            print(f"STUDENT EDITION FAILED: {chapter.name}: " + "; ".join(unanswerable),
-                  file=sys.stderr)
+        try:
+            notebook = student_notebook(chapter.read_text(encoding="utf-8"), chapter.stem)
+        except ValueError as err:
+            print(f"STUDENT EDITION FAILED: {chapter.name}: {err}", file=sys.stderr)
             return 1
         jupytext.write(notebook, target, fmt="ipynb")
         print(f"      {target.relative_to(out)}", flush=True)
