@@ -31,7 +31,8 @@ from pathlib import Path
 
 from jupytext import AsyncTextFileContentsManager
 
-__all__ = ["BookContentsManager", "cite_text", "configure", "for_display", "for_saving",
+__all__ = ["BookContentsManager", "bibliography", "cite_text", "configure", "for_display",
+           "for_saving",
            "readable_markdown", "solution_spans"]
 
 #: cell-metadata key holding what the display step changed (removed again on save)
@@ -41,6 +42,11 @@ START, END = "{solution-start}", "{solution-end}"
 EXERCISE = re.compile(r"^(?:`{3,}|:{3,})\{exercise\}", re.M)
 FOLD = "######"  # the heading level of a folded solution
 COLLAPSED = "jp-MarkdownHeadingCollapsed"  # JupyterLab's cell metadata for a folded heading
+
+
+def bibliography(path: Path) -> dict[str, tuple[str, str]]:
+    """``key -> (authors as cited, year)`` for every entry of a BibTeX file (cached)."""
+    return _bibliography(str(Path(path).resolve()))
 
 
 @lru_cache(maxsize=4)
@@ -167,7 +173,7 @@ class BookContentsManager(AsyncTextFileContentsManager):
     def _bib(self, path: str) -> dict[str, tuple[str, str]]:
         root = Path(self.root_dir).resolve()
         found = _find_bib((root / path.strip("/")).resolve(), root)
-        return _bibliography(str(found)) if found else {}
+        return bibliography(found) if found else {}
 
     async def get(self, path, content=True, type=None, format=None, **kwargs):  # noqa: A002
         model = await super().get(path, content=content, type=type, format=format, **kwargs)

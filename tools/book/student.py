@@ -369,7 +369,9 @@ html/index.html      the book: open it in a browser (works offline)
 notebooks/           the chapters as Jupyter notebooks, without solutions
 
 The notebooks import the book's `blina` package and its data: run them from a clone of the
-book's repository (`make venv`, then JupyterLab), or on Binder from a chapter's launch button.
+book's repository (`make venv`, then `make lab`). Each exercise is followed by an answer cell
+(replace the ... with your answer), a check cell that says right, close or wrong, and a cell
+for your explanation. Save the notebook and return it to your instructor.
 """
 
 
