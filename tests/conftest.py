@@ -97,11 +97,19 @@ def book_server(book_html):
 
 
 @pytest.fixture(scope="session")
-def browser(chromium_path, tmp_path_factory):
+def playwright_session():
+    """One Playwright for the session (its sync API cannot run twice at once)."""
     from playwright.sync_api import sync_playwright
 
-    profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path, tmp_path_factory, playwright_session):
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    if True:
+        pw = playwright_session
         context = pw.chromium.launch_persistent_context(
             str(profile), executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS,
             viewport={"width": 1280, "height": 900})
@@ -287,14 +295,12 @@ def lab_server():
 
 
 @pytest.fixture(scope="session")
-def lab_browser(chromium_path):
+def lab_browser(chromium_path, playwright_session):
     """A fresh Chromium context for JupyterLab. Unlike ``browser`` it routes no request:
     Playwright's request interception keeps JupyterLab from starting the notebook's kernel
     (it then asks "Select Kernel"). JupyterLab is configured to fetch no news."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=chromium_path, headless=True,
+    if True:
+        chromium = playwright_session.chromium.launch(executable_path=chromium_path, headless=True,
                                       args=CHROMIUM_ARGS)
         context = chromium.new_context(viewport={"width": 1280, "height": 900})
         yield context
