@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.pins-installed
 
-.PHONY: help venv book test lint bench student clean
+.PHONY: help venv book test lint bench student lab grade clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -42,6 +42,14 @@ lint: $(STAMP) ## ruff over the package, tests, tools and benchmarks
 
 student: $(STAMP) ## build the student edition (no solutions) into _build/student
 	exec $(PY) -m tools.book.student $(BOOK_ARGS)
+
+lab: $(STAMP) ## start JupyterLab from .venv on the book (chapters open as notebooks)
+	$(PY) -m blina.lab
+
+# SUBMISSIONS: folder of returned student notebooks; OUT (default SUBMISSIONS/graded); TIMEOUT (s)
+grade: $(STAMP) ## grade returned notebooks: make grade SUBMISSIONS=DIR [OUT=DIR] [TIMEOUT=120]
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=DIR [OUT=DIR] [TIMEOUT=s]" >&2; exit 2; }
+	$(PY) -m tools.book.grade "$(SUBMISSIONS)" $(if $(OUT),--out "$(OUT)") $(if $(TIMEOUT),--timeout $(TIMEOUT))
 
 bench: $(STAMP) ## benchmarks: inverse KM solver, book build, statistics and loaders on large inputs
 	$(PY) bench/run.py
