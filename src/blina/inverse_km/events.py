@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from itertools import combinations
 
 from blina.inverse_km.bounds import x_window
-from blina.inverse_km.problem import check_count, parse_figure
+from blina.inverse_km.problem import Problem, check_count, parse_figure
 from blina.stats.rounding import Printed
 
-__all__ = ["max_estimate", "min_events"]
+__all__ = ["max_estimate", "min_events", "zero_estimate_prints", "zero_estimate_sequences"]
 
 
 def max_estimate(n: int, d: int) -> Fraction:
@@ -69,3 +70,24 @@ def min_events(estimate: Printed, n: int, *, decimals: int = 2,
         if exists(0.0, n, d, []):
             return d
     return None
+
+
+def zero_estimate_prints(problem: Problem) -> bool:
+    """``S = 0`` (the last patient at risk had the event) prints as the figure: its estimate
+    interval holds 0 and the degenerate CI ``(0, 0)`` passes."""
+    return problem.s_iv[0] <= 0 < problem.s_iv[1] and problem.ci_ok(0.0, 0.0)
+
+
+def zero_estimate_sequences(problem: Problem, found: list[tuple[int, ...]], cap: int) -> int:
+    """When ``S = 0`` prints as the figure (:func:`zero_estimate_prints`), append the sequences
+    ending in an event at risk 1 (every subset of ``{2..n}`` before it, up to ``cap`` in all)
+    and return their exact number ``2^(n−1)``; else 0."""
+    n = problem.n
+    if not zero_estimate_prints(problem):
+        return 0
+    for size in range(n):
+        for combo in combinations(range(n, 1, -1), size):
+            found.append((*combo, 1))
+            if len(found) >= cap:
+                return 2 ** (n - 1)
+    return 2 ** (n - 1)

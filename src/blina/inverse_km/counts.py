@@ -1,0 +1,336 @@
+"""Deciding each number of events: a witness sequence, or a proof that none exists.
+
+A number of events ``k`` is *feasible* when some sequence of exactly ``k`` risk sets prints as
+the figure.  :func:`decide_counts` settles every ``k`` the bounds leave open
+(:func:`blina.inverse_km.bounds.allowed_event_counts`) in three ways, cheapest first:
+
+1. witnesses already at hand (solutions of the enumeration);
+2. a direct construction (:func:`blina.inverse_km.construct.constructed_witness`), which
+   decides most feasible counts of a large cohort in well under a millisecond each;
+3. :class:`CountSearch` and :class:`AscendingCountSearch`, the branch and bound restricted to
+   exactly ``k`` risk sets, largest or smallest risk sets first.  Each is complete: it stops at
+   the first witness, and when it ends without one, ``k`` is proved impossible; the first of
+   the two to end decides.  The open counts take turns, each with a budget of steps that
+   doubles every round, so that quick answers come first and a hard count cannot starve the
+   others.
+
+When the deadline passes, the counts still open are reported as undecided, never guessed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from blina.inverse_km.bounds import HI_SLACK, LO_SLACK, first_of_two_range, risk_set_range
+from blina.inverse_km.branch import EMPTY_RANGE, SearchSpace, hull
+from blina.inverse_km.budget import Deadline, OutOfTime
+from blina.inverse_km.construct import constructed_witness
+
+__all__ = ["FIRST_QUOTA", "AscendingCountSearch", "CountSearch", "CountVerdicts", "decide_counts",
+           "even_spread", "even_spread_start", "spiral", "spread_witness"]
+
+FIRST_QUOTA = 256  # steps of each open count's search in the first round (doubling after)
+REFINE_BELOW = 24  # risk sets still to place below which the strip's halves are checked too
+_POLL = 256  # steps between two looks at the clock
+
+
+@dataclass
+class CountVerdicts:
+    """Per number of events: a witness, proved impossible, or undecided (deadline)."""
+
+    witnesses: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    impossible: set[int] = field(default_factory=set)
+    undecided: set[int] = field(default_factory=set)
+
+
+class CountSearch:
+    """Depth-first branch and bound over sequences of exactly ``k`` risk sets with ``S > 0``,
+    placing the largest risk sets first.
+
+    A node holds ``(x, V)``, the largest risk set ``m`` still free and the number ``j`` of
+    risk sets still to place.  Its children ``r`` are limited by the estimate's window in
+    closed form: the cheapest completion, the block ``r, ..., r − j + 1``, adds
+    ``ln(r/(r − j))``, so ``r ≥ j/(1 − e^−(x_hi − x))``; the dearest, ``r`` and then ``j, ...,
+    2``, adds ``a(r) + ln j``, which must reach ``x_lo``; and ``b(r)`` alone must fit under
+    the largest ``V``.  They are tried nearest first to where ``j`` evenly spread risk sets
+    would start (:func:`even_spread_start`), so that the first dive tends to stay inside the
+    region; a child is entered only if :meth:`SearchSpace.can_complete` allows its ``j − 1``
+    remaining risk sets.  Explicit stack, one step per child; ``witness`` holds the first
+    match, ``finished`` says the tree is done.
+    """
+
+    def __init__(self, space: SearchSpace, k: int, start: tuple[int, ...] = ()) -> None:
+        self.space, self.k, self.start = space, k, start
+        self.witness: tuple[int, ...] | None = None
+        self.finished = False
+
+    def _root(self) -> int:
+        return self.start[-1] - 1 if self.start else self.space.n
+
+    def _children(self, x: float, v: float, m: int, j: int) -> Iterator[int]:
+        """Risk sets that may come next (see the class docstring), nearest the guide's first."""
+        sp = self.space
+        budget = sp.x_hi - x
+        if budget <= 0 or m < j + 1 or v >= sp.v_hi:
+            return iter(())
+        if j == 1:
+            lo, hi = risk_set_range(sp.x_lo - x, budget, m)
+        else:
+            lo = max(j + 1, math.ceil(j / -math.expm1(-budget) * LO_SLACK))
+            need = sp.x_lo - x - math.log(j)
+            hi = m if need <= 0 else min(m, math.floor(1.0 / -math.expm1(-need) * HI_SLACK))
+            if j == 2:
+                two = hull([first_of_two_range(*pt, m) for pt in sp.slices_from(x, v)])
+                if two == EMPTY_RANGE:
+                    return iter(())
+                lo, hi = max(lo, two[0]), min(hi, two[1])
+        lo = max(lo, _v_floor(sp.v_hi - v))
+        if lo > hi:
+            return iter(())
+        return spiral(round(even_spread_start(sp, x, v, m, j)), lo, hi)
+
+    def _viable(self, x: float, v: float, r: int, j: int) -> bool:
+        """The ``j`` risk sets still to place after ``r`` might complete ``(x, v)``."""
+        return self.space.can_complete(x, v, r - 1, j, refine=j < REFINE_BELOW)
+
+    def _free_after(self, r: int) -> int:
+        return r - 1
+
+    def _sequence(self, prefix: list[int]) -> tuple[int, ...]:
+        return tuple(prefix)
+
+    def steps(self) -> Iterator[None]:
+        """Walk the tree, yielding once per child; ends at the first witness or when done."""
+        sp, j0 = self.space, self.k - len(self.start)
+        a, b = sp.a, sp.b
+        prefix: list[int] = list(self.start)
+        x0, v0 = sum(a[r] for r in prefix), sum(b[r] for r in prefix)
+        stack = [(x0, v0, j0, self._children(x0, v0, self._root(), j0))]
+        while stack:
+            x, v, j, rs = stack[-1]
+            r = next(rs, None)
+            if r is None:
+                stack.pop()
+                if stack:
+                    prefix.pop()
+                continue
+            x2, v2 = x + a[r], v + b[r]
+            yield
+            if j == 1:
+                seq = self._sequence([*prefix, r])
+                if sp.fits(x2, v2) and sp.problem.matches(seq):
+                    self.witness, self.finished = seq, True
+                    return
+                continue
+            if not self._viable(x2, v2, r, j - 1):
+                continue
+            prefix.append(r)
+            free = self._free_after(r)
+            stack.append((x2, v2, j - 1, self._children(x2, v2, free, j - 1)))
+        self.finished = True
+
+
+class AscendingCountSearch(CountSearch):
+    """:class:`CountSearch` placing the *smallest* risk sets first.
+
+    The small risk sets move ``x`` in coarse steps (``a(r) ≈ 1/r``) and the large ones in fine
+    steps, so choosing the coarse ones first leaves a remainder that the bounds judge almost
+    exactly: figures whose sequences are a top block and a few far risk sets, which the
+    descending search explores at length, are settled here at once.  A node holds the
+    smallest risk set ``lo`` still free; children ``r`` go up from the least that leaves room
+    for the cheapest completion (``a(r) + ln(n/(n − j + 1)) ≤ x_hi − x``) to the largest whose
+    dearest completion, ``r, ..., r + j − 1``, adding ``ln((r + j − 1)/(r − 1))``, still
+    reaches ``x_lo``; :meth:`SearchSpace.can_complete_above` prunes.
+    """
+
+    def _root(self) -> int:
+        return 2
+
+    def _children(self, x: float, v: float, lo: int, j: int) -> Iterator[int]:
+        sp, n, log_r = self.space, self.space.n, self.space.log_r
+        budget = sp.x_hi - x
+        if budget <= 0 or n - lo + 1 < j or v >= sp.v_hi:
+            return iter(())
+        if j == 1:
+            r_lo, r_hi = risk_set_range(sp.x_lo - x, budget, n, lo)
+        else:
+            spare = budget - (log_r[n] - log_r[n - j + 1])
+            if spare <= 0:
+                return iter(())
+            r_lo = max(lo, math.ceil(1.0 / -math.expm1(-spare) * LO_SLACK))
+            r_hi = n - j + 1
+            need = sp.x_lo - x
+            if need > 0:
+                grow = math.expm1(need)
+                r_hi = min(r_hi, math.floor((j + grow) / grow * HI_SLACK))
+        r_lo = max(r_lo, _v_floor(sp.v_hi - v))
+        return iter(range(r_lo, r_hi + 1))
+
+    def _viable(self, x: float, v: float, r: int, j: int) -> bool:
+        return self.space.can_complete_above(x, v, r + 1, j, refine=j < REFINE_BELOW)
+
+    def _free_after(self, r: int) -> int:
+        return r + 1
+
+    def _sequence(self, prefix: list[int]) -> tuple[int, ...]:
+        return tuple(reversed(prefix))
+
+
+def _v_floor(room: float) -> int:
+    """The least ``r`` with ``b(r) = 1/(r(r − 1)) ≤ room``: ``r ≥ (1 + √(1 + 4/room))/2``."""
+    return math.ceil((1 + math.sqrt(1 + 4 / room)) / 2 * LO_SLACK)
+
+
+def spiral(centre: int, lo: int, hi: int) -> Iterator[int]:
+    """Every integer of ``[lo, hi]``, by distance from ``centre`` (clamped into the range),
+    the larger first at equal distance."""
+    centre = min(max(centre, lo), hi)
+    yield centre
+    for d in range(1, max(centre - lo, hi - centre) + 1):
+        if centre + d <= hi:
+            yield centre + d
+        if centre - d >= lo:
+            yield centre - d
+
+
+def even_spread(space: SearchSpace, x: float, v: float, j: int) -> tuple[float, float]:
+    """``(u, c)``: ``j`` risk sets spread evenly over ``[u, c]`` that would add the rest.
+
+    Density ``ρ = j/(c − u)`` adds about ``Δx = ρ ln(c/u)`` and ``ΔV = ρ(1/u − 1/c) =
+    j/(uc)``.  With ``c/u = e^{2y}``, ``Δx·√(uc)/j = y/sinh y`` (1 at ``y = 0``, decreasing),
+    solved for ``y`` by Newton's method; then ``c = e^y·√(j/ΔV)`` and ``u = e^−y·√(j/ΔV)``.
+    The target is the middle of the window and of its band.  ``(0, inf)`` when nothing is
+    left to add.
+    """
+    dx = (space.x_lo + space.x_hi) / 2 - x
+    dv = (space.v_lo + space.v_hi) / 2 - v
+    if not (0 < dx < math.inf and 0 < dv < math.inf):
+        return 0.0, math.inf
+    root = math.sqrt(j / dv)  # √(u·c)
+    goal = dx * root / j
+    if goal >= 1:
+        return root, root  # a block: less spread than any
+    y = math.sqrt(6 * (1 - goal)) if goal > 0.5 else math.log(4 / goal)  # y/sinh y ≈ 1 − y²/6
+    for _ in range(8):
+        sh, ch = math.sinh(y), math.cosh(y)
+        step = (y / sh - goal) / ((sh - y * ch) / (sh * sh))
+        y = max(y - step, y / 2)
+        if abs(step) < 1e-6 * y:
+            break
+    return math.exp(-y) * root, math.exp(y) * root
+
+
+def even_spread_start(space: SearchSpace, x: float, v: float, m: int, j: int) -> float:
+    """Where the first of ``j`` evenly spread risk sets adding the rest would be
+    (:func:`even_spread`), capped at ``m``; this only orders the children."""
+    return min(m, even_spread(space, x, v, j)[1])
+
+
+def _spread_prefix(space: SearchSpace, k: int, tail: int) -> tuple[int, ...]:
+    """All but ``tail`` risk sets of a sequence of ``k`` that follows :func:`even_spread`,
+    re-aimed after every quarter of what is left (a top risk set alone while the spread would
+    start above the largest free one)."""
+    a, b = space.a, space.b
+    x = v = 0.0
+    m, seq = space.n, []
+    while k - len(seq) > tail and m >= 2:
+        j = k - len(seq)
+        u, c = even_spread(space, x, v, j)
+        if not math.isfinite(c):
+            break
+        if c > m:
+            chunk, spacing, top = 1, 1.0, m
+        else:
+            chunk, spacing, top = max(1, (j - tail) // 4), max(1.0, (c - u) / max(j - 1, 1)), c
+        for i in range(chunk):
+            r = min(m, round(top - i * spacing))
+            if r < 2:
+                break
+            seq.append(r)
+            x, v, m = x + a[r], v + b[r], r - 1
+    return tuple(seq)
+
+
+def spread_witness(space: SearchSpace, k: int, tail: int = 12,
+                   quota: int = 400) -> tuple[int, ...] | None:
+    """A witness for ``k`` events: an evenly spread prefix (:func:`_spread_prefix`) finished
+    by a :class:`CountSearch` over the last ``tail`` risk sets, given ``quota`` steps; None
+    when that misses (which proves nothing)."""
+    prefix = _spread_prefix(space, k, tail)
+    if len(prefix) != k - tail:
+        return None
+    search = CountSearch(space, k, prefix)
+    for _, _ in zip(search.steps(), range(quota), strict=False):
+        pass
+    return search.witness
+
+
+def _run(steps: Iterator[None], quota: int, deadline: Deadline) -> bool:
+    """Advance ``steps`` by up to ``quota`` steps; True when it ended."""
+    for i in range(quota):
+        if next(steps, StopIteration) is StopIteration:
+            return True
+        if i % _POLL == _POLL - 1:
+            deadline.check()
+    return False
+
+
+class _Enough(Exception):
+    """Enough witnesses were found: the caller asked for no more."""
+
+
+def _search_in_turns(space: SearchSpace, open_counts: list[int], verdicts: CountVerdicts,
+                     deadline: Deadline, enough: int | None) -> None:
+    """Run a :class:`CountSearch` and an :class:`AscendingCountSearch` per open count, in
+    rounds of doubling quotas; the first of the two to end decides the count."""
+    searches = {(k, kind): kind(space, k) for k in open_counts
+                for kind in (CountSearch, AscendingCountSearch)}
+    walks = {key: search.steps() for key, search in searches.items()}
+    quota = FIRST_QUOTA
+    while walks:
+        for key in list(walks):
+            if key not in walks or not _run(walks[key], quota, deadline):
+                continue
+            k = key[0]
+            for kind in (CountSearch, AscendingCountSearch):
+                walks.pop((k, kind), None)
+            verdicts.undecided.discard(k)
+            if searches[key].witness is not None:
+                verdicts.witnesses[k] = searches[key].witness
+                if enough is not None and len(verdicts.witnesses) >= enough:
+                    raise _Enough
+            else:
+                verdicts.impossible.add(k)
+        quota *= 2
+
+
+def decide_counts(space: SearchSpace, deadline: Deadline,
+                  known: dict[int, tuple[int, ...]] | None = None,
+                  counts: list[int] | None = None, enough: int | None = None) -> CountVerdicts:
+    """Settle every count of ``counts`` (default: those the bounds allow, ``space.counts``)
+    as in the module docstring; ``known`` witnesses are taken as they are.  With ``enough``,
+    stop once that many counts have witnesses (the others stay undecided)."""
+    verdicts = CountVerdicts()
+    todo = list(space.counts if counts is None else counts)
+    for k in todo:
+        if known and k in known:
+            verdicts.witnesses[k] = known[k]
+    open_counts = [k for k in todo if k not in verdicts.witnesses]
+    verdicts.undecided.update(open_counts)
+    try:
+        if enough is not None and len(verdicts.witnesses) >= enough:
+            raise _Enough
+        for k in open_counts:
+            witness = constructed_witness(space, k) or spread_witness(space, k)
+            if witness is not None:
+                verdicts.witnesses[k] = witness
+                verdicts.undecided.discard(k)
+                if enough is not None and len(verdicts.witnesses) >= enough:
+                    raise _Enough
+            deadline.check()
+        _search_in_turns(space, sorted(verdicts.undecided), verdicts, deadline, enough)
+    except (OutOfTime, _Enough):
+        pass
+    return verdicts
