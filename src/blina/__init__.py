@@ -26,6 +26,7 @@ _EXPORTS = {
     "load_reconstructed_survival": "blina.reconstructed",
     "DataValidationError": "blina.data",
     "data_path": "blina.paths",
+    "km_check": "blina.inverse_km",
 }
 
 __all__ = ["__version__", *_EXPORTS]

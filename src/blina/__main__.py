@@ -15,6 +15,8 @@ from blina import __version__
 # command -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("blina.audit", "a verdict for every numeric claim of the paper (data/claims.csv)"),
+    "km-check": ("blina.inverse_km.cli", "is a printed Kaplan–Meier estimate and CI possible, "
+                 "and with how many events? (one figure or a CSV table)"),
     "reconstruct": ("blina.reconstruct", "rebuild data/reconstructed_survival.csv, the "
                     "RECONSTRUCTED survival times (CP-SAT; --check compares)"),
 }

@@ -235,7 +235,9 @@ class SearchSpace:
         log_r, allowed = self.log_r, self.allowed
         a0, a1 = parts[0][0], parts[-1][1]
         b0, b1 = min(pt[2] for pt in parts), max(pt[3] for pt in parts)
-        for k in range(3, m):
+        # only totals still allowed: the tests that end the loop early are monotone in k
+        first = max(3, self.next_allowed[min(depth + 3, self.n + 1)] - depth)
+        for k in range(first, min(m, self.counts[-1] - depth + 1)):
             x_top = log_r[m] - log_r[m - k]
             if x_top > a1:
                 return False  # k or more risk sets overshoot the estimate's window
@@ -317,41 +319,65 @@ class SearchSpace:
             return itertools.chain(range(m, max(more, r_min) - 1, -1), rest)
         return rest
 
-    def _reachable_above(self, sl: Slice, x: float, v: float, j: int, lo: int,
-                         dx_range: tuple[float, float]) -> bool:
-        """``j`` risk sets from ``lo..n`` might bring ``(x, v)`` into slice ``sl`` (the block
+    def _reachable_between(self, sl: Slice, x: float, v: float, j: int, lo: int, hi: int,
+                           dx_range: tuple[float, float]) -> bool:
+        """``j`` risk sets from ``lo..hi`` might bring ``(x, v)`` into slice ``sl`` (the block
         and greedy bounds on the slice, then on its halves while it passes)."""
         p, q, v_lo, v_hi, halves = sl
         if q <= x or v_hi <= v:
             return False
         dx_lo, dx_hi = max(p - x, 0.0, dx_range[0]), min(q - x, dx_range[1])
-        if not (dx_lo <= dx_hi and greedy_max_v(dx_hi, j, lo, self.n) * HI_SLACK
-                >= max(v_lo - v, 0.0) * LO_SLACK
-                and block_min_v(dx_lo, j, self.n, lo) * LO_SLACK <= (v_hi - v) * HI_SLACK):
+        dv_lo, dv_hi = max(v_lo - v, 0.0), v_hi - v
+        if not (dx_lo <= dx_hi and greedy_max_v(dx_hi, j, lo, hi) * HI_SLACK >= dv_lo * LO_SLACK
+                and block_min_v(dx_lo, j, hi, lo) * LO_SLACK <= dv_hi * HI_SLACK):
             return False
-        return halves is None or any(self._reachable_above(h, x, v, j, lo, dx_range)
+        if hi - lo + 1 - j <= j and not self._holes_fit(j, lo, hi, dx_lo, dx_hi, dv_lo, dv_hi):
+            return False
+        return halves is None or any(self._reachable_between(h, x, v, j, lo, hi, dx_range)
                                      for h in halves)
 
-    def can_complete_above(self, x: float, v: float, lo: int, j: int,
-                           refine: bool = True) -> bool:
-        """Whether exactly ``j ≥ 1`` more risk sets from ``lo..n`` might complete ``(x, v)``:
-        :meth:`can_complete` for a search that places the smallest risk sets first (block
-        bound :func:`block_min_v` with a floor, greedy bound :func:`greedy_max_v`)."""
-        n, log_r = self.n, self.log_r
-        if n - lo + 1 < j:
+    def _holes_fit(self, j: int, lo: int, hi: int, dx_lo: float, dx_hi: float, dv_lo: float,
+                   dv_hi: float) -> bool:
+        """``j`` risk sets filling ``lo..hi`` but for ``g`` holes might add ``Δx`` in
+        ``[dx_lo, dx_hi]`` and ``ΔV`` in ``[dv_lo, dv_hi]``: the holes are ``g`` risk sets of
+        the same range that must take away ``y = X − Δx`` and ``W = V − ΔV`` from the full
+        range's ``X = ln(hi/(lo − 1))`` and ``V = 1/(lo − 1) − 1/hi``, so the block and greedy
+        bounds apply to them (:func:`block_min_v`, :func:`greedy_max_v`).  Nearly exact when
+        few holes are left, where the bounds on the ``j`` risk sets themselves are loose."""
+        log_r, g = self.log_r, hi - lo + 1 - j
+        x_full, v_full = log_r[hi] - log_r[lo - 1], 1 / (lo - 1) - 1 / hi
+        if g == 0:
+            return (dx_lo * LO_SLACK <= x_full <= dx_hi * HI_SLACK
+                    and dv_lo * LO_SLACK <= v_full <= dv_hi * HI_SLACK)
+        y_lo = max(x_full - dx_hi, log_r[hi] - log_r[hi - g])
+        y_hi = min(x_full - dx_lo, log_r[lo - 1 + g] - log_r[lo - 1])
+        if y_lo > y_hi * HI_SLACK + 1e-15:
+            return False
+        return (greedy_max_v(y_hi, g, lo, hi) * HI_SLACK >= (v_full - dv_hi) * LO_SLACK
+                and block_min_v(max(y_lo, 0.0), g, hi, lo) * LO_SLACK
+                <= (v_full - dv_lo) * HI_SLACK)
+
+    def can_complete_between(self, x: float, v: float, lo: int, hi: int, j: int,
+                             refine: bool = True) -> bool:
+        """Whether exactly ``j ≥ 1`` more risk sets from ``lo..hi`` might complete ``(x, v)``:
+        :meth:`can_complete` for a search that fixes the largest and the smallest risk sets
+        (the block bound :func:`block_min_v` with a floor, the greedy bound
+        :func:`greedy_max_v`; their ``x`` lies between the top and the bottom block)."""
+        log_r = self.log_r
+        if hi - lo + 1 < j:
             return False
         parts = self.slices_from(x, v)
         if not parts:
             return False
-        dx_range = (log_r[n] - log_r[n - j], log_r[lo - 1 + j] - log_r[lo - 1])
+        dx_range = (log_r[hi] - log_r[hi - j], log_r[lo - 1 + j] - log_r[lo - 1])
         if dx_range[0] > parts[-1][1] or dx_range[1] < parts[0][0]:
             return False
         if j == 1:
             return any(risk_set_range(max(a0, log_factor_of_greenwood(b0)),
-                                      min(a1, log_factor_of_greenwood(b1)), n, lo)
+                                      min(a1, log_factor_of_greenwood(b1)), hi, lo)
                        != EMPTY_RANGE for a0, a1, b0, b1 in parts)
         strip = self.strip if refine else self.coarse_strip
-        return any(self._reachable_above(sl, x, v, j, lo, dx_range) for sl in strip)
+        return any(self._reachable_between(sl, x, v, j, lo, hi, dx_range) for sl in strip)
 
     def spacing(self, x: float, v: float, m: int) -> float:
         """Spacing ``s`` of evenly spaced risk sets ``m, m − s, ...`` that would add the rest.

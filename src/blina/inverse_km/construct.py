@@ -31,7 +31,7 @@ from blina.inverse_km.branch import SearchSpace
 
 __all__ = ["PAIR_TRIES", "TARGETS", "constructed_witness", "two_block_top"]
 
-PAIR_TRIES = 48  # first risk sets of the free pair tried around the continuous solution
+PAIR_TRIES = 16  # first risk sets of the free pair tried around the continuous solution
 TARGETS = 3  # points of the admissible region aimed at, one after the other
 _J_AROUND = (0, -1, 1, -2, 2, -4, 4)  # top-block sizes tried around the binary search's
 

@@ -5,14 +5,16 @@ the figure.  :func:`decide_counts` settles every ``k`` the bounds leave open
 (:func:`blina.inverse_km.bounds.allowed_event_counts`) in three ways, cheapest first:
 
 1. witnesses already at hand (solutions of the enumeration);
-2. a direct construction (:func:`blina.inverse_km.construct.constructed_witness`), which
-   decides most feasible counts of a large cohort in well under a millisecond each;
-3. :class:`CountSearch` and :class:`AscendingCountSearch`, the branch and bound restricted to
-   exactly ``k`` risk sets, largest or smallest risk sets first.  Each is complete: it stops at
-   the first witness, and when it ends without one, ``k`` is proved impossible; the first of
-   the two to end decides.  The open counts take turns, each with a budget of steps that
-   doubles every round, so that quick answers come first and a hard count cannot starve the
-   others.
+2. direct constructions: an evenly spread sequence finished by a short exact search
+   (:func:`spread_witness`), or two blocks and a free pair
+   (:func:`blina.inverse_km.construct.constructed_witness`), which decide most feasible
+   counts of a large cohort in a few milliseconds each;
+3. :class:`CountSearch` and :class:`TwoEndedCountSearch`, the branch and bound restricted to
+   exactly ``k`` risk sets, largest risk sets first or both ends in turn.  Each is complete:
+   it stops at the first witness, and when it ends without one, ``k`` is proved impossible;
+   the first of the two to end decides.  The open counts take turns, each with a budget of
+   steps that doubles every round, so that quick answers come first and a hard count cannot
+   starve the others.
 
 When the deadline passes, the counts still open are reported as undecided, never guessed.
 """
@@ -28,7 +30,7 @@ from blina.inverse_km.branch import EMPTY_RANGE, SearchSpace, hull
 from blina.inverse_km.budget import Deadline, OutOfTime
 from blina.inverse_km.construct import constructed_witness
 
-__all__ = ["FIRST_QUOTA", "AscendingCountSearch", "CountSearch", "CountVerdicts", "decide_counts",
+__all__ = ["FIRST_QUOTA", "TwoEndedCountSearch", "CountSearch", "CountVerdicts", "decide_counts",
            "even_spread", "even_spread_start", "spiral", "spread_witness"]
 
 FIRST_QUOTA = 256  # steps of each open count's search in the first round (doubling after)
@@ -132,50 +134,81 @@ class CountSearch:
         self.finished = True
 
 
-class AscendingCountSearch(CountSearch):
-    """:class:`CountSearch` placing the *smallest* risk sets first.
+class TwoEndedCountSearch:
+    """Depth-first branch and bound over sequences of exactly ``k`` risk sets, fixing the
+    largest and the smallest risk sets in turn.
 
-    The small risk sets move ``x`` in coarse steps (``a(r) ≈ 1/r``) and the large ones in fine
-    steps, so choosing the coarse ones first leaves a remainder that the bounds judge almost
-    exactly: figures whose sequences are a top block and a few far risk sets, which the
-    descending search explores at length, are settled here at once.  A node holds the
-    smallest risk set ``lo`` still free; children ``r`` go up from the least that leaves room
-    for the cheapest completion (``a(r) + ln(n/(n − j + 1)) ≤ x_hi − x``) to the largest whose
-    dearest completion, ``r, ..., r + j − 1``, adding ``ln((r + j − 1)/(r − 1))``, still
-    reaches ``x_lo``; :meth:`SearchSpace.can_complete_above` prunes.
+    A node holds ``(x, V)``, the free range ``lo..hi`` and the number ``j`` still to place.  On
+    a top turn the child ``r`` is the largest of the rest (``hi`` down), on a bottom turn the
+    smallest (``lo`` up); each is limited by the estimate's window in closed form (the
+    cheapest and the dearest completions: a block against ``r`` on one side, a block against
+    the other end of the range on the other) and by ``b(r) ≤ V_max − V``.  Fixing both ends
+    makes the bounds of :meth:`SearchSpace.can_complete_between` nearly exact on what is left:
+    small risk sets move ``x`` in coarse steps, and figures whose sequences are a block or a
+    top block and a few far risk sets, which :class:`CountSearch` explores at length, are
+    settled here at once.  Explicit stack, one step per child.
     """
 
-    def _root(self) -> int:
-        return 2
+    def __init__(self, space: SearchSpace, k: int) -> None:
+        self.space, self.k = space, k
+        self.witness: tuple[int, ...] | None = None
+        self.finished = False
 
-    def _children(self, x: float, v: float, lo: int, j: int) -> Iterator[int]:
-        sp, n, log_r = self.space, self.space.n, self.space.log_r
-        budget = sp.x_hi - x
-        if budget <= 0 or n - lo + 1 < j or v >= sp.v_hi:
+    def _children(self, x: float, v: float, lo: int, hi: int, j: int) -> Iterator[int]:
+        """The next risk set: the largest on a top turn (``j`` even), else the smallest."""
+        sp, log_r = self.space, self.space.log_r
+        budget, need = sp.x_hi - x, sp.x_lo - x
+        if budget <= 0 or hi - lo + 1 < j or v >= sp.v_hi:
             return iter(())
+        floor = max(lo, _v_floor(sp.v_hi - v))
         if j == 1:
-            r_lo, r_hi = risk_set_range(sp.x_lo - x, budget, n, lo)
-        else:
-            spare = budget - (log_r[n] - log_r[n - j + 1])
-            if spare <= 0:
-                return iter(())
-            r_lo = max(lo, math.ceil(1.0 / -math.expm1(-spare) * LO_SLACK))
-            r_hi = n - j + 1
-            need = sp.x_lo - x
-            if need > 0:
-                grow = math.expm1(need)
-                r_hi = min(r_hi, math.floor((j + grow) / grow * HI_SLACK))
-        r_lo = max(r_lo, _v_floor(sp.v_hi - v))
+            r_lo, r_hi = risk_set_range(need, budget, hi, floor)
+            return iter(range(r_hi, r_lo - 1, -1))
+        if (self.k - j) % 2 == 0:  # top turn: r, then j − 1 more in lo..r − 1
+            r_lo = max(floor, lo + j - 1, math.ceil(j / -math.expm1(-budget) * LO_SLACK))
+            rest = need - (log_r[lo + j - 2] - log_r[lo - 1])  # the dearest completion
+            r_hi = hi if rest <= 0 else min(hi, math.floor(1.0 / -math.expm1(-rest) * HI_SLACK))
+            return iter(range(r_hi, r_lo - 1, -1))
+        spare = budget - (log_r[hi] - log_r[hi - j + 1])  # bottom turn: the cheapest completion
+        if spare <= 0:
+            return iter(())
+        r_lo = max(floor, math.ceil(1.0 / -math.expm1(-spare) * LO_SLACK))
+        r_hi = hi - j + 1
+        if need > 0:  # the dearest: r, ..., r + j − 1 adds ln((r + j − 1)/(r − 1))
+            grow = math.expm1(need)
+            r_hi = min(r_hi, math.floor((j + grow) / grow * HI_SLACK))
         return iter(range(r_lo, r_hi + 1))
 
-    def _viable(self, x: float, v: float, r: int, j: int) -> bool:
-        return self.space.can_complete_above(x, v, r + 1, j, refine=j < REFINE_BELOW)
-
-    def _free_after(self, r: int) -> int:
-        return r + 1
-
-    def _sequence(self, prefix: list[int]) -> tuple[int, ...]:
-        return tuple(reversed(prefix))
+    def steps(self) -> Iterator[None]:
+        """Walk the tree, yielding once per child; ends at the first witness or when done."""
+        sp, k = self.space, self.k
+        a, b = sp.a, sp.b
+        top: list[int] = []
+        bottom: list[int] = []
+        stack = [(0.0, 0.0, 2, sp.n, k, self._children(0.0, 0.0, 2, sp.n, k))]
+        while stack:
+            x, v, lo, hi, j, rs = stack[-1]
+            r = next(rs, None)
+            if r is None:
+                stack.pop()
+                if stack:
+                    (top if (k - j) % 2 == 1 else bottom).pop()
+                continue
+            x2, v2 = x + a[r], v + b[r]
+            yield
+            is_top = (k - j) % 2 == 0
+            if j == 1:
+                seq = (*top, r, *reversed(bottom))
+                if sp.fits(x2, v2) and sp.problem.matches(seq):
+                    self.witness, self.finished = seq, True
+                    return
+                continue
+            lo2, hi2 = (lo, r - 1) if is_top else (r + 1, hi)
+            if not sp.can_complete_between(x2, v2, lo2, hi2, j - 1, refine=j < REFINE_BELOW):
+                continue
+            (top if is_top else bottom).append(r)
+            stack.append((x2, v2, lo2, hi2, j - 1, self._children(x2, v2, lo2, hi2, j - 1)))
+        self.finished = True
 
 
 def _v_floor(room: float) -> int:
@@ -228,10 +261,32 @@ def even_spread_start(space: SearchSpace, x: float, v: float, m: int, j: int) ->
     return min(m, even_spread(space, x, v, j)[1])
 
 
+def _top_block_before_spread(space: SearchSpace, x: float, v: float, m: int, j: int,
+                             tail: int) -> int:
+    """How many risk sets ``m, m − 1, ...`` to take before the rest can spread evenly below
+    them (:func:`even_spread` starting at most at the next free risk set): the least such
+    ``t`` by binary search, at most ``j − tail``."""
+    log_r = space.log_r
+
+    def spreads_below(t: int) -> bool:
+        xt = x + log_r[m] - log_r[m - t]
+        vt = v + t / (m * (m - t))
+        return even_spread(space, xt, vt, j - t)[1] <= m - t
+
+    lo, hi = 1, max(1, min(j - tail, m - 2))
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if spreads_below(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
 def _spread_prefix(space: SearchSpace, k: int, tail: int) -> tuple[int, ...]:
     """All but ``tail`` risk sets of a sequence of ``k`` that follows :func:`even_spread`,
-    re-aimed after every quarter of what is left (a top risk set alone while the spread would
-    start above the largest free one)."""
+    re-aimed after every quarter of what is left; while the spread would start above the
+    largest free risk set, a top block comes first (:func:`_top_block_before_spread`)."""
     a, b = space.a, space.b
     x = v = 0.0
     m, seq = space.n, []
@@ -241,7 +296,7 @@ def _spread_prefix(space: SearchSpace, k: int, tail: int) -> tuple[int, ...]:
         if not math.isfinite(c):
             break
         if c > m:
-            chunk, spacing, top = 1, 1.0, m
+            chunk, spacing, top = _top_block_before_spread(space, x, v, m, j, tail), 1.0, m
         else:
             chunk, spacing, top = max(1, (j - tail) // 4), max(1.0, (c - u) / max(j - 1, 1)), c
         for i in range(chunk):
@@ -283,10 +338,10 @@ class _Enough(Exception):
 
 def _search_in_turns(space: SearchSpace, open_counts: list[int], verdicts: CountVerdicts,
                      deadline: Deadline, enough: int | None) -> None:
-    """Run a :class:`CountSearch` and an :class:`AscendingCountSearch` per open count, in
+    """Run a :class:`CountSearch` and an :class:`TwoEndedCountSearch` per open count, in
     rounds of doubling quotas; the first of the two to end decides the count."""
     searches = {(k, kind): kind(space, k) for k in open_counts
-                for kind in (CountSearch, AscendingCountSearch)}
+                for kind in (CountSearch, TwoEndedCountSearch)}
     walks = {key: search.steps() for key, search in searches.items()}
     quota = FIRST_QUOTA
     while walks:
@@ -294,7 +349,7 @@ def _search_in_turns(space: SearchSpace, open_counts: list[int], verdicts: Count
             if key not in walks or not _run(walks[key], quota, deadline):
                 continue
             k = key[0]
-            for kind in (CountSearch, AscendingCountSearch):
+            for kind in (CountSearch, TwoEndedCountSearch):
                 walks.pop((k, kind), None)
             verdicts.undecided.discard(k)
             if searches[key].witness is not None:
@@ -323,7 +378,7 @@ def decide_counts(space: SearchSpace, deadline: Deadline,
         if enough is not None and len(verdicts.witnesses) >= enough:
             raise _Enough
         for k in open_counts:
-            witness = constructed_witness(space, k) or spread_witness(space, k)
+            witness = spread_witness(space, k) or constructed_witness(space, k)
             if witness is not None:
                 verdicts.witnesses[k] = witness
                 verdicts.undecided.discard(k)

@@ -23,7 +23,7 @@ __all__ = ["TURN_STEPS", "WARMUP_STEPS", "Enumeration"]
 
 WARMUP_STEPS = 4096  # children planned by the complete search before the helpers start
 TURN_STEPS = 64  # children planned per turn of each search
-_POLL = 256  # warm-up steps between two looks at the clock
+_POLL = 16  # warm-up steps between two looks at the clock
 
 
 class Enumeration:
