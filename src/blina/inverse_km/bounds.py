@@ -368,7 +368,8 @@ def max_v(dx: float, k: int, m: int, log_r: Sequence[float]) -> float:
         dx - (log_r[m] - log_r[m - k + 1]))
 
 
-def greedy_max_v(dx: float, k: int, lo: int, hi: int) -> float:
+def greedy_max_v(dx: float, k: int, lo: int, hi: int,
+                 log_r: Sequence[float] | None = None) -> float:
     """Most ``ΔV`` of ``k`` distinct risk sets from ``lo..hi`` (``lo ≥ 2``) adding ``Δx = dx``.
 
     Sorted by size, the ``i``-th smallest risk set lies in ``[lo + i − 1, hi − k + i]``, so its
@@ -379,12 +380,16 @@ def greedy_max_v(dx: float, k: int, lo: int, hi: int) -> float:
     Karamata's inequality bounds ``ΔV`` by its ``Σ f``: ``1/(lo − 1) − 1/(lo + q − 1) +
     f(rest) + 1/(hi − k + q + 1) − 1/hi``.  With ``lo = 2`` and ``q = 0`` this is
     :func:`max_v`.  ``q`` is the largest with ``ln((lo + q − 1)/(lo − 1)) + ln(hi/(hi − k +
-    q)) ≤ Δx`` (binary search; the left side grows with ``q``).
+    q)) ≤ Δx`` (binary search; the left side grows with ``q``).  ``log_r[r] = ln r`` if given.
     """
+    ln = math.log if log_r is None else log_r.__getitem__
+
     def fixed(q: int) -> float:  # x of the bottom block of q and the top block of k − q
-        return math.log((lo + q - 1) / (lo - 1)) + math.log(hi / (hi - k + q))
+        return ln(lo + q - 1) - ln(lo - 1) + ln(hi) - ln(hi - k + q)
 
     q_lo, q_hi = 0, k - 1
+    if k > 1 and fixed(1) > dx:
+        q_hi = 0  # the usual case: not even one risk set fits at the bottom
     while q_lo < q_hi:
         mid = (q_lo + q_hi + 1) // 2
         if fixed(mid) <= dx:
@@ -392,7 +397,7 @@ def greedy_max_v(dx: float, k: int, lo: int, hi: int) -> float:
         else:
             q_hi = mid - 1
     q = q_lo
-    rest = dx - math.log((lo + q - 1) / (lo - 1)) - math.log(hi / (hi - k + q + 1))
+    rest = dx - (ln(lo + q - 1) - ln(lo - 1)) - (ln(hi) - ln(hi - k + q + 1))
     return (1 / (lo - 1) - 1 / (lo + q - 1) + greenwood_of_log_factor(max(rest, 0.0))
             + 1 / (hi - k + q + 1) - 1 / hi)
 

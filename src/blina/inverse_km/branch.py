@@ -328,7 +328,8 @@ class SearchSpace:
             return False
         dx_lo, dx_hi = max(p - x, 0.0, dx_range[0]), min(q - x, dx_range[1])
         dv_lo, dv_hi = max(v_lo - v, 0.0), v_hi - v
-        if not (dx_lo <= dx_hi and greedy_max_v(dx_hi, j, lo, hi) * HI_SLACK >= dv_lo * LO_SLACK
+        if not (dx_lo <= dx_hi
+                and greedy_max_v(dx_hi, j, lo, hi, self.log_r) * HI_SLACK >= dv_lo * LO_SLACK
                 and block_min_v(dx_lo, j, hi, lo) * LO_SLACK <= dv_hi * HI_SLACK):
             return False
         if hi - lo + 1 - j <= j and not self._holes_fit(j, lo, hi, dx_lo, dx_hi, dv_lo, dv_hi):
@@ -353,7 +354,7 @@ class SearchSpace:
         y_hi = min(x_full - dx_lo, log_r[lo - 1 + g] - log_r[lo - 1])
         if y_lo > y_hi * HI_SLACK + 1e-15:
             return False
-        return (greedy_max_v(y_hi, g, lo, hi) * HI_SLACK >= (v_full - dv_hi) * LO_SLACK
+        return (greedy_max_v(y_hi, g, lo, hi, log_r) * HI_SLACK >= (v_full - dv_hi) * LO_SLACK
                 and block_min_v(max(y_lo, 0.0), g, hi, lo) * LO_SLACK
                 <= (v_full - dv_lo) * HI_SLACK)
 

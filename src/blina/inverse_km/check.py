@@ -42,7 +42,7 @@ CHECK_ROUNDINGS = (*ROUNDINGS, "either")
 #: Seconds of each of the two enumeration phases of a rounding model (at most a tenth of its
 #: budget): enough to finish small problems and to fill ``limit`` in large ones; proving a
 #: large sliver complete can take longer, and then ``exhaustive`` stays False.
-ENUMERATION_SECONDS = 0.1
+ENUMERATION_SECONDS = 0.05
 
 
 @dataclass

@@ -15,7 +15,8 @@ into the gap, the bottom end down towards 2, and that pair is solved for the res
 risk sets adding ``A`` to ``x`` and ``B`` to ``V`` have ``a_1 = A/2 − arcosh((B + 4) /
 (4 cosh(A/2)))`` (the product formula of :func:`~blina.inverse_km.bounds.first_of_two_range`);
 the integers around that point are tried, each second risk set taken from the estimate's
-window, and the first sequence that matches exactly is the witness.
+window nearest the one that puts ``V`` on target, and the first sequence that matches exactly
+is the witness.
 
 This finds a witness in a fraction of a millisecond for most numbers of events of a large
 cohort; it can miss (thin regions near the smallest and largest possible counts, small
@@ -126,7 +127,11 @@ def _with_free_pair(space: SearchSpace, k: int, j: int, x_target: float,
     for r1 in _around(r1_star, c, n - j, PAIR_TRIES):
         x1, v1 = x_b + a[r1], v_b + b[r1]
         lo, hi = risk_set_range(space.x_lo - x1, space.x_hi - x1, bottom)
-        for r2 in range(hi, lo - 1, -1):
+        if lo > hi:
+            continue
+        rest = v_target - v1  # b(r2) = 1/(r2(r2 − 1)) = rest  ⇔  r2 ≈ ½ + √(¼ + 1/rest)
+        r2_star = round(0.5 + math.sqrt(0.25 + 1 / rest)) if rest > 0 else hi
+        for r2 in _around(r2_star, lo, hi, PAIR_TRIES):
             if space.fits(x1 + a[r2], v1 + b[r2]):
                 seq = (*range(n, n - j, -1), r1, *range(c - 1, bottom, -1), r2)
                 if space.problem.matches(seq):

@@ -25,13 +25,21 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from blina.inverse_km.bounds import HI_SLACK, LO_SLACK, first_of_two_range, risk_set_range
+from blina.inverse_km.bounds import (
+    HI_SLACK,
+    LO_SLACK,
+    block_min_v,
+    first_of_two_range,
+    greedy_max_v,
+    risk_set_range,
+)
 from blina.inverse_km.branch import EMPTY_RANGE, SearchSpace, hull
 from blina.inverse_km.budget import Deadline, OutOfTime
 from blina.inverse_km.construct import constructed_witness
 
-__all__ = ["FIRST_QUOTA", "TwoEndedCountSearch", "CountSearch", "CountVerdicts", "decide_counts",
-           "even_spread", "even_spread_start", "spiral", "spread_witness"]
+__all__ = ["FIRST_QUOTA", "CountSearch", "CountVerdicts", "TwoEndedCountSearch", "count_target",
+           "decide_counts", "even_spread", "neighbour_witness", "spiral", "spread_witness",
+           "window_centre"]
 
 FIRST_QUOTA = 256  # steps of each open count's search in the first round (doubling after)
 REFINE_BELOW = 24  # risk sets still to place below which the strip's halves are checked too
@@ -57,14 +65,16 @@ class CountSearch:
     ``ln(r/(r − j))``, so ``r ≥ j/(1 − e^−(x_hi − x))``; the dearest, ``r`` and then ``j, ...,
     2``, adds ``a(r) + ln j``, which must reach ``x_lo``; and ``b(r)`` alone must fit under
     the largest ``V``.  They are tried nearest first to where ``j`` evenly spread risk sets
-    would start (:func:`even_spread_start`), so that the first dive tends to stay inside the
-    region; a child is entered only if :meth:`SearchSpace.can_complete` allows its ``j − 1``
-    remaining risk sets.  Explicit stack, one step per child; ``witness`` holds the first
-    match, ``finished`` says the tree is done.
+    aimed at ``target`` would start (:func:`even_spread`), so that the first dive tends to
+    stay inside the region; a child is entered only if :meth:`SearchSpace.can_complete`
+    allows its ``j − 1`` remaining risk sets.  Explicit stack, one step per child;
+    ``witness`` holds the first match, ``finished`` says the tree is done.
     """
 
-    def __init__(self, space: SearchSpace, k: int, start: tuple[int, ...] = ()) -> None:
+    def __init__(self, space: SearchSpace, k: int, start: tuple[int, ...] = (),
+                 target: tuple[float, float] | None = None) -> None:
         self.space, self.k, self.start = space, k, start
+        self.target = window_centre(space) if target is None else target
         self.witness: tuple[int, ...] | None = None
         self.finished = False
 
@@ -91,7 +101,7 @@ class CountSearch:
         lo = max(lo, _v_floor(sp.v_hi - v))
         if lo > hi:
             return iter(())
-        return spiral(round(even_spread_start(sp, x, v, m, j)), lo, hi)
+        return spiral(round(min(m, even_spread(self.target, x, v, j)[1])), lo, hi)
 
     def _viable(self, x: float, v: float, r: int, j: int) -> bool:
         """The ``j`` risk sets still to place after ``r`` might complete ``(x, v)``."""
@@ -146,7 +156,8 @@ class TwoEndedCountSearch:
     makes the bounds of :meth:`SearchSpace.can_complete_between` nearly exact on what is left:
     small risk sets move ``x`` in coarse steps, and figures whose sequences are a block or a
     top block and a few far risk sets, which :class:`CountSearch` explores at length, are
-    settled here at once.  Explicit stack, one step per child.
+    settled here at once.  The strip's halves are always checked (this search is the one that
+    proves counts impossible).  Explicit stack, one step per child.
     """
 
     def __init__(self, space: SearchSpace, k: int) -> None:
@@ -204,7 +215,7 @@ class TwoEndedCountSearch:
                     return
                 continue
             lo2, hi2 = (lo, r - 1) if is_top else (r + 1, hi)
-            if not sp.can_complete_between(x2, v2, lo2, hi2, j - 1, refine=j < REFINE_BELOW):
+            if not sp.can_complete_between(x2, v2, lo2, hi2, j - 1):
                 continue
             (top if is_top else bottom).append(r)
             stack.append((x2, v2, lo2, hi2, j - 1, self._children(x2, v2, lo2, hi2, j - 1)))
@@ -228,17 +239,45 @@ def spiral(centre: int, lo: int, hi: int) -> Iterator[int]:
             yield centre - d
 
 
-def even_spread(space: SearchSpace, x: float, v: float, j: int) -> tuple[float, float]:
-    """``(u, c)``: ``j`` risk sets spread evenly over ``[u, c]`` that would add the rest.
+def window_centre(space: SearchSpace) -> tuple[float, float]:
+    """The middle of the estimate's window and of its band of ``V``."""
+    return (space.x_lo + space.x_hi) / 2, (space.v_lo + space.v_hi) / 2
+
+
+def count_target(space: SearchSpace, k: int, cells: int = 48) -> tuple[float, float] | None:
+    """A point ``(x, V)`` where ``k`` risk sets may land: the middle of the longest run of
+    ``cells`` points of the ``x`` window at which the CI's band meets ``[block_min_v,
+    greedy_max_v]`` for ``k``, at the middle of that overlap; None if there is none.  The
+    admissible region of a count near the edge is often a thin wedge away from the window's
+    centre, which the searches then aim at."""
+    n, band = space.n, space.band
+    best: list[tuple[float, float, float]] = []
+    run: list[tuple[float, float, float]] = []
+    for i in range(cells):
+        x = space.x_first + (space.x_hi - space.x_first) * (i + 0.5) / cells
+        v_lo, v_hi = band.v_bounds(x, x)
+        v_lo = max(v_lo, space.v_lo, block_min_v(x, k, n))
+        v_hi = min(v_hi, space.v_hi, greedy_max_v(x, k, 2, n, space.log_r))
+        run = run + [(x, v_lo, v_hi)] if v_lo <= v_hi else []
+        if len(run) > len(best):
+            best = run
+    if not best:
+        return None
+    x, v_lo, v_hi = best[len(best) // 2]
+    return x, (v_lo + v_hi) / 2
+
+
+def even_spread(target: tuple[float, float], x: float, v: float,
+                j: int) -> tuple[float, float]:
+    """``(u, c)``: ``j`` risk sets spread evenly over ``[u, c]`` that would bring ``(x, V)``
+    to ``target``.
 
     Density ``ρ = j/(c − u)`` adds about ``Δx = ρ ln(c/u)`` and ``ΔV = ρ(1/u − 1/c) =
     j/(uc)``.  With ``c/u = e^{2y}``, ``Δx·√(uc)/j = y/sinh y`` (1 at ``y = 0``, decreasing),
     solved for ``y`` by Newton's method; then ``c = e^y·√(j/ΔV)`` and ``u = e^−y·√(j/ΔV)``.
-    The target is the middle of the window and of its band.  ``(0, inf)`` when nothing is
-    left to add.
+    ``(0, inf)`` when nothing is left to add.
     """
-    dx = (space.x_lo + space.x_hi) / 2 - x
-    dv = (space.v_lo + space.v_hi) / 2 - v
+    dx, dv = target[0] - x, target[1] - v
     if not (0 < dx < math.inf and 0 < dv < math.inf):
         return 0.0, math.inf
     root = math.sqrt(j / dv)  # √(u·c)
@@ -255,14 +294,8 @@ def even_spread(space: SearchSpace, x: float, v: float, j: int) -> tuple[float, 
     return math.exp(-y) * root, math.exp(y) * root
 
 
-def even_spread_start(space: SearchSpace, x: float, v: float, m: int, j: int) -> float:
-    """Where the first of ``j`` evenly spread risk sets adding the rest would be
-    (:func:`even_spread`), capped at ``m``; this only orders the children."""
-    return min(m, even_spread(space, x, v, j)[1])
-
-
-def _top_block_before_spread(space: SearchSpace, x: float, v: float, m: int, j: int,
-                             tail: int) -> int:
+def _top_block_before_spread(target: tuple[float, float], space: SearchSpace, x: float,
+                             v: float, m: int, j: int, tail: int) -> int:
     """How many risk sets ``m, m − 1, ...`` to take before the rest can spread evenly below
     them (:func:`even_spread` starting at most at the next free risk set): the least such
     ``t`` by binary search, at most ``j − tail``."""
@@ -271,7 +304,7 @@ def _top_block_before_spread(space: SearchSpace, x: float, v: float, m: int, j: 
     def spreads_below(t: int) -> bool:
         xt = x + log_r[m] - log_r[m - t]
         vt = v + t / (m * (m - t))
-        return even_spread(space, xt, vt, j - t)[1] <= m - t
+        return even_spread(target, xt, vt, j - t)[1] <= m - t
 
     lo, hi = 1, max(1, min(j - tail, m - 2))
     while lo < hi:
@@ -283,7 +316,8 @@ def _top_block_before_spread(space: SearchSpace, x: float, v: float, m: int, j: 
     return lo
 
 
-def _spread_prefix(space: SearchSpace, k: int, tail: int) -> tuple[int, ...]:
+def _spread_prefix(space: SearchSpace, k: int, tail: int,
+                   target: tuple[float, float]) -> tuple[int, ...]:
     """All but ``tail`` risk sets of a sequence of ``k`` that follows :func:`even_spread`,
     re-aimed after every quarter of what is left; while the spread would start above the
     largest free risk set, a top block comes first (:func:`_top_block_before_spread`)."""
@@ -292,11 +326,12 @@ def _spread_prefix(space: SearchSpace, k: int, tail: int) -> tuple[int, ...]:
     m, seq = space.n, []
     while k - len(seq) > tail and m >= 2:
         j = k - len(seq)
-        u, c = even_spread(space, x, v, j)
+        u, c = even_spread(target, x, v, j)
         if not math.isfinite(c):
             break
         if c > m:
-            chunk, spacing, top = _top_block_before_spread(space, x, v, m, j, tail), 1.0, m
+            chunk = _top_block_before_spread(target, space, x, v, m, j, tail)
+            spacing, top = 1.0, m
         else:
             chunk, spacing, top = max(1, (j - tail) // 4), max(1.0, (c - u) / max(j - 1, 1)), c
         for i in range(chunk):
@@ -308,15 +343,16 @@ def _spread_prefix(space: SearchSpace, k: int, tail: int) -> tuple[int, ...]:
     return tuple(seq)
 
 
-def spread_witness(space: SearchSpace, k: int, tail: int = 12,
-                   quota: int = 400) -> tuple[int, ...] | None:
+def spread_witness(space: SearchSpace, k: int, tail: int = 12, quota: int = 400,
+                   target: tuple[float, float] | None = None) -> tuple[int, ...] | None:
     """A witness for ``k`` events: an evenly spread prefix (:func:`_spread_prefix`) finished
     by a :class:`CountSearch` over the last ``tail`` risk sets, given ``quota`` steps; None
     when that misses (which proves nothing)."""
-    prefix = _spread_prefix(space, k, tail)
+    target = window_centre(space) if target is None else target
+    prefix = _spread_prefix(space, k, tail, target)
     if len(prefix) != k - tail:
         return None
-    search = CountSearch(space, k, prefix)
+    search = CountSearch(space, k, prefix, target)
     for _, _ in zip(search.steps(), range(quota), strict=False):
         pass
     return search.witness
@@ -332,16 +368,14 @@ def _run(steps: Iterator[None], quota: int, deadline: Deadline) -> bool:
     return False
 
 
-class _Enough(Exception):
-    """Enough witnesses were found: the caller asked for no more."""
-
-
 def _search_in_turns(space: SearchSpace, open_counts: list[int], verdicts: CountVerdicts,
                      deadline: Deadline, enough: int | None) -> None:
     """Run a :class:`CountSearch` and an :class:`TwoEndedCountSearch` per open count, in
     rounds of doubling quotas; the first of the two to end decides the count."""
-    searches = {(k, kind): kind(space, k) for k in open_counts
-                for kind in (CountSearch, TwoEndedCountSearch)}
+    searches: dict = {}
+    for k in open_counts:
+        searches[k, CountSearch] = CountSearch(space, k, target=count_target(space, k))
+        searches[k, TwoEndedCountSearch] = TwoEndedCountSearch(space, k)
     walks = {key: search.steps() for key, search in searches.items()}
     quota = FIRST_QUOTA
     while walks:
@@ -353,39 +387,102 @@ def _search_in_turns(space: SearchSpace, open_counts: list[int], verdicts: Count
                 walks.pop((k, kind), None)
             verdicts.undecided.discard(k)
             if searches[key].witness is not None:
-                verdicts.witnesses[k] = searches[key].witness
-                if enough is not None and len(verdicts.witnesses) >= enough:
-                    raise _Enough
+                _record(verdicts, k, searches[key].witness, enough)
             else:
                 verdicts.impossible.add(k)
         quota *= 2
+
+
+def _constructed(space: SearchSpace, k: int) -> tuple[int, ...] | None:
+    """A witness for ``k`` built directly, aiming at the window's centre and then, if that
+    misses, at the count's own target (:func:`count_target`); None if both miss."""
+    witness = spread_witness(space, k) or constructed_witness(space, k)
+    if witness is None and (target := count_target(space, k)) is not None:
+        witness = spread_witness(space, k, target=target)
+    return witness
+
+
+def neighbour_witness(space: SearchSpace, seq: tuple[int, ...], k: int, tail: int = 12,
+                      quota: int = 400) -> tuple[int, ...] | None:
+    """A witness for ``k`` events from one for a nearby count: ``seq`` without its last
+    ``tail`` risk sets (more while the rest would not have room twice over below the part
+    kept), finished by a :class:`CountSearch` for the ``k − len(seq) + tail`` left (``quota``
+    steps); None when that misses.  Feasible counts form long runs, and walking along a run
+    this way costs a short search per count."""
+    keep = len(seq) - tail
+    while keep >= 1 and seq[keep - 1] - 1 < 2 * (k - keep) + 2:
+        tail *= 2
+        keep = len(seq) - tail
+    if keep < 1 or k - keep < 1:
+        return None
+    search = CountSearch(space, k, seq[:keep])
+    for _, _ in zip(search.steps(), range(quota), strict=False):
+        pass
+    return search.witness
+
+
+class _Settled(Exception):
+    """Enough witnesses were found: the caller asked for no more."""
+
+
+def _record(verdicts: CountVerdicts, k: int, seq: tuple[int, ...], enough: int | None) -> None:
+    verdicts.witnesses[k] = seq
+    verdicts.undecided.discard(k)
+    if enough is not None and len(verdicts.witnesses) >= enough:
+        raise _Settled
+
+
+def _walk(space: SearchSpace, k: int, verdicts: CountVerdicts, deadline: Deadline,
+          enough: int | None) -> None:
+    """From the witness of ``k``, derive witnesses for ``k + 1, k + 2, ...`` and ``k − 1, ...``
+    (:func:`neighbour_witness`) while the counts are open and the derivation works."""
+    for step in (1, -1):
+        seq, nxt = verdicts.witnesses[k], k + step
+        while nxt in verdicts.undecided:
+            deadline.check()
+            found = neighbour_witness(space, seq, nxt)
+            if found is None:
+                break
+            _record(verdicts, nxt, found, enough)
+            seq, nxt = found, nxt + step
+
+
+def _middle_out(counts: list[int]) -> list[int]:
+    """``counts`` from the middle outwards (the ends are the hard ones)."""
+    if not counts:
+        return []
+    mid = len(counts) // 2
+    order = [counts[mid]]
+    for d in range(1, len(counts)):
+        order += [counts[i] for i in (mid + d, mid - d) if 0 <= i < len(counts)]
+    return order
 
 
 def decide_counts(space: SearchSpace, deadline: Deadline,
                   known: dict[int, tuple[int, ...]] | None = None,
                   counts: list[int] | None = None, enough: int | None = None) -> CountVerdicts:
     """Settle every count of ``counts`` (default: those the bounds allow, ``space.counts``)
-    as in the module docstring; ``known`` witnesses are taken as they are.  With ``enough``,
-    stop once that many counts have witnesses (the others stay undecided)."""
+    as in the module docstring; ``known`` witnesses are taken as they are, and each witness
+    is walked to its neighbours (:func:`neighbour_witness`) before anything else is tried.
+    With ``enough``, stop once that many counts have witnesses (the others stay undecided)."""
     verdicts = CountVerdicts()
     todo = list(space.counts if counts is None else counts)
-    for k in todo:
-        if known and k in known:
-            verdicts.witnesses[k] = known[k]
-    open_counts = [k for k in todo if k not in verdicts.witnesses]
-    verdicts.undecided.update(open_counts)
+    verdicts.undecided.update(k for k in todo if not (known and k in known))
     try:
-        if enough is not None and len(verdicts.witnesses) >= enough:
-            raise _Enough
-        for k in open_counts:
-            witness = spread_witness(space, k) or constructed_witness(space, k)
-            if witness is not None:
-                verdicts.witnesses[k] = witness
-                verdicts.undecided.discard(k)
-                if enough is not None and len(verdicts.witnesses) >= enough:
-                    raise _Enough
+        for k in todo:
+            if known and k in known:
+                _record(verdicts, k, known[k], enough)
+        for k in list(verdicts.witnesses):
+            _walk(space, k, verdicts, deadline, enough)
+        for k in _middle_out(sorted(verdicts.undecided)):
+            if k not in verdicts.undecided:
+                continue
             deadline.check()
+            witness = _constructed(space, k)
+            if witness is not None:
+                _record(verdicts, k, witness, enough)
+                _walk(space, k, verdicts, deadline, enough)
         _search_in_turns(space, sorted(verdicts.undecided), verdicts, deadline, enough)
-    except (OutOfTime, _Enough):
+    except (OutOfTime, _Settled):
         pass
     return verdicts

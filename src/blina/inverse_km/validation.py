@@ -42,8 +42,10 @@ __all__ = [
     "TYPO_KINDS",
     "Dataset",
     "TrueFigure",
+    "band_labels",
     "detection_table",
     "group_data",
+    "n_band",
     "plot_detection",
     "printed_figure",
     "recovery_summary",
@@ -56,7 +58,7 @@ __all__ = [
 #: the kinds of planted typo, in the order the book shows them
 TYPO_KINDS = ("last digit ±1", "bound copied", "digits transposed")
 #: bands of group size for the tables (upper edges; the last band is open)
-N_BANDS = ((0, 50), (51, 200), (201, 500), (501, 1200))
+N_BANDS = ((1, 50), (51, 200), (201, 500), (501, 1200))
 COLUMNS = ["dataset", "group", "time", "n", "events", "ci", "decimals", "printed_rounding",
            "kind", "field", "estimate", "lower", "upper", "feasible", "decided", "unique",
            "counts", "true_count_found", "exhaustive", "true_sequence_found", "seconds"]
@@ -312,11 +314,17 @@ def write_validation(path: str | Path, rows, progress: Callable[[int], None] | N
     return count
 
 
-def _band(n: int) -> str:
+def n_band(n: int) -> str:
+    """The label of the band of :data:`N_BANDS` that holds ``n`` (``"51–200"``)."""
     for lo, hi in N_BANDS:
         if lo <= n <= hi:
             return f"{lo}–{hi}"
     return f">{N_BANDS[-1][1]}"
+
+
+def band_labels() -> list[str]:
+    """The labels of :data:`N_BANDS`, in order, then the open band above them."""
+    return [f"{lo}–{hi}" for lo, hi in N_BANDS] + [f">{N_BANDS[-1][1]}"]
 
 
 def _as_bool(series: pd.Series) -> pd.Series:
@@ -344,8 +352,8 @@ def detection_table(df: pd.DataFrame) -> pd.DataFrame:
     (columns), with the number of typos in each cell."""
     typo = df[df["kind"] != "true"].copy()
     typo["proved impossible"] = ~_as_bool(typo["feasible"]) & _as_bool(typo["decided"])
-    typo["n band"] = typo["n"].map(_band)
-    order = [b for b in (_band(lo) for lo, _ in N_BANDS) if b in set(typo["n band"])]
+    typo["n band"] = typo["n"].map(n_band)
+    order = [b for b in band_labels() if b in set(typo["n band"])]
     rate = typo.pivot_table(index="kind", columns="n band", values="proved impossible",
                             aggfunc="mean").reindex(index=list(TYPO_KINDS), columns=order)
     rate["all n"] = typo.groupby("kind")["proved impossible"].mean()
