@@ -38,8 +38,8 @@ from blina.inverse_km.budget import Deadline, OutOfTime
 from blina.inverse_km.construct import constructed_witness
 
 __all__ = ["FIRST_QUOTA", "CountSearch", "CountVerdicts", "TwoEndedCountSearch", "count_target",
-           "decide_counts", "even_spread", "neighbour_witness", "spiral", "spread_witness",
-           "window_centre"]
+           "decide_counts", "even_spread", "neighbour_witness", "promise", "spiral",
+           "spread_witness", "window_centre"]
 
 FIRST_QUOTA = 256  # steps of each open count's search in the first round (doubling after)
 REFINE_BELOW = 24  # risk sets still to place below which the strip's halves are checked too
@@ -118,7 +118,7 @@ class CountSearch:
         sp, j0 = self.space, self.k - len(self.start)
         a, b = sp.a, sp.b
         prefix: list[int] = list(self.start)
-        x0, v0 = sum(a[r] for r in prefix), sum(b[r] for r in prefix)
+        x0, v0 = sum(map(a.__getitem__, prefix)), sum(map(b.__getitem__, prefix))
         stack = [(x0, v0, j0, self._children(x0, v0, self._root(), j0))]
         while stack:
             x, v, j, rs = stack[-1]
@@ -343,19 +343,25 @@ def _spread_prefix(space: SearchSpace, k: int, tail: int,
     return tuple(seq)
 
 
-def spread_witness(space: SearchSpace, k: int, tail: int = 12, quota: int = 400,
+def spread_witness(space: SearchSpace, k: int,
+                   tails: tuple[tuple[int, int], ...] = ((12, 100), (24, 1500)),
                    target: tuple[float, float] | None = None) -> tuple[int, ...] | None:
     """A witness for ``k`` events: an evenly spread prefix (:func:`_spread_prefix`) finished
-    by a :class:`CountSearch` over the last ``tail`` risk sets, given ``quota`` steps; None
-    when that misses (which proves nothing)."""
+    by a :class:`CountSearch` over the last ``tail`` risk sets within ``quota`` steps, for
+    each ``(tail, quota)`` of ``tails`` in turn (when the spread reaches the smallest risk
+    sets, where each moves ``x`` in coarse steps, a short tail has too little room); None
+    when all miss (which proves nothing)."""
     target = window_centre(space) if target is None else target
-    prefix = _spread_prefix(space, k, tail, target)
-    if len(prefix) != k - tail:
-        return None
-    search = CountSearch(space, k, prefix, target)
-    for _, _ in zip(search.steps(), range(quota), strict=False):
-        pass
-    return search.witness
+    for tail, quota in tails:
+        prefix = _spread_prefix(space, k, tail, target)
+        if len(prefix) != k - tail:
+            continue
+        search = CountSearch(space, k, prefix, target)
+        for _, _ in zip(search.steps(), range(quota), strict=False):
+            pass
+        if search.witness is not None:
+            return search.witness
+    return None
 
 
 def _run(steps: Iterator[None], quota: int, deadline: Deadline) -> bool:
@@ -402,23 +408,24 @@ def _constructed(space: SearchSpace, k: int) -> tuple[int, ...] | None:
     return witness
 
 
-def neighbour_witness(space: SearchSpace, seq: tuple[int, ...], k: int, tail: int = 12,
+def neighbour_witness(space: SearchSpace, seq: tuple[int, ...], k: int,
+                      tails: tuple[int, ...] = (12, 24, 48),
                       quota: int = 400) -> tuple[int, ...] | None:
     """A witness for ``k`` events from one for a nearby count: ``seq`` without its last
-    ``tail`` risk sets (more while the rest would not have room twice over below the part
-    kept), finished by a :class:`CountSearch` for the ``k − len(seq) + tail`` left (``quota``
-    steps); None when that misses.  Feasible counts form long runs, and walking along a run
-    this way costs a short search per count."""
-    keep = len(seq) - tail
-    while keep >= 1 and seq[keep - 1] - 1 < 2 * (k - keep) + 2:
-        tail *= 2
+    ``tail`` risk sets, finished by a :class:`CountSearch` for the ``k − len(seq) + tail``
+    left (``quota`` steps), for each tail of ``tails`` in turn (a longer tail has more room to
+    absorb the change); None when all miss.  Feasible counts form long runs, and walking
+    along a run this way costs a short search per count."""
+    for tail in tails:
         keep = len(seq) - tail
-    if keep < 1 or k - keep < 1:
-        return None
-    search = CountSearch(space, k, seq[:keep])
-    for _, _ in zip(search.steps(), range(quota), strict=False):
-        pass
-    return search.witness
+        if keep < 1 or k - keep < 1:
+            return None
+        search = CountSearch(space, k, seq[:keep])
+        for _, _ in zip(search.steps(), range(quota), strict=False):
+            pass
+        if search.witness is not None:
+            return search.witness
+    return None
 
 
 class _Settled(Exception):
@@ -447,15 +454,19 @@ def _walk(space: SearchSpace, k: int, verdicts: CountVerdicts, deadline: Deadlin
             seq, nxt = found, nxt + step
 
 
-def _middle_out(counts: list[int]) -> list[int]:
-    """``counts`` from the middle outwards (the ends are the hard ones)."""
-    if not counts:
-        return []
-    mid = len(counts) // 2
-    order = [counts[mid]]
-    for d in range(1, len(counts)):
-        order += [counts[i] for i in (mid + d, mid - d) if 0 <= i < len(counts)]
-    return order
+def promise(space: SearchSpace, k: int) -> float:
+    """How far inside the region ``k`` risk sets can reach, at the window's centre: the
+    overlap of the CI's band with ``[block_min_v, greedy_max_v]`` for ``k``, as a share of the
+    band (negative: no overlap there).  Counts deep inside are the likeliest to have a
+    witness found at once; they are tried first."""
+    x = (space.x_first + space.x_hi) / 2
+    v_lo, v_hi = space.band.v_bounds(x, x)
+    v_lo, v_hi = max(v_lo, space.v_lo), min(v_hi, space.v_hi)
+    if not v_lo <= v_hi or not math.isfinite(v_hi):
+        return 0.0
+    low = max(v_lo, block_min_v(x, k, space.n))
+    high = min(v_hi, greedy_max_v(x, k, 2, space.n, space.log_r))
+    return (high - low) / max(v_hi - v_lo, 1e-300)
 
 
 def decide_counts(space: SearchSpace, deadline: Deadline,
@@ -474,7 +485,7 @@ def decide_counts(space: SearchSpace, deadline: Deadline,
                 _record(verdicts, k, known[k], enough)
         for k in list(verdicts.witnesses):
             _walk(space, k, verdicts, deadline, enough)
-        for k in _middle_out(sorted(verdicts.undecided)):
+        for k in sorted(verdicts.undecided, key=lambda k: -promise(space, k)):
             if k not in verdicts.undecided:
                 continue
             deadline.check()
