@@ -319,7 +319,7 @@ def test_round_trip_recovers_true_risk_sets(how, data):
     durations, events, at = data.draw(censoring_pattern(32 if how == "middle" else 24))
     n = len(durations)
     truth = risk_sets_of(durations, events, at)
-    s, lo, hi = km_estimate(durations, events, at)  # blina.survival, handles ties itself
+    s, lo, hi = km_estimate(durations, events, at)  # blina.stats.km, handles ties itself
     assert math.isclose(s, float(est_exact(truth)), rel_tol=1e-12, abs_tol=1e-15)
     # print like a statistics package: the estimate exactly, the bounds from their floats
     est_p = str(half_up(est_exact(truth) * 100, 2))

@@ -9,9 +9,10 @@ from __future__ import annotations
 import math
 import random
 from fractions import Fraction
-from itertools import islice
+from itertools import combinations, islice
 
 import numpy as np
+import pytest
 
 from blina.inverse_km import km_risk_sets, km_risk_sets_naive
 from blina.inverse_km.bounds import (
@@ -19,17 +20,32 @@ from blina.inverse_km.bounds import (
     CIBand,
     admissible_window,
     allowed_event_counts,
+    block_min_v,
     first_of_two_range,
+    greedy_max_v,
     greenwood_of_log_factor,
     log_factor_of_greenwood,
+    max_v,
     risk_set_range,
     trim_window,
     x_window,
 )
 from blina.inverse_km.branch import Collector, DepthFirst, SearchSpace
+from blina.inverse_km.budget import Deadline
+from blina.inverse_km.construct import constructed_witness
+from blina.inverse_km.counts import (
+    CountSearch,
+    TwoEndedCountSearch,
+    count_target,
+    even_spread,
+    neighbour_witness,
+    spread_witness,
+)
 from blina.inverse_km.heuristics import GuidedDives, Steering
 from blina.inverse_km.middle import meet_in_the_middle, subset_sums
 from blina.inverse_km.problem import CIPrefilter, parse_figure
+from blina.inverse_km.search import Enumeration
+from blina.stats.km import km_estimate_and_ci
 
 Z = 1.959963984540054
 
@@ -238,3 +254,107 @@ def test_harvest_walks_a_sliver_of_solutions():
         pass
     assert tuple(top + [548]) in found and len(found) > 2
     assert set(found) <= set(km_risk_sets("95.82", "94.36", "96.92", 1000).solutions)
+
+
+# ---------------------------------------------------------------------------------------------
+# the bounds and searches of km_check
+
+
+@pytest.mark.parametrize(("lo", "hi"), [(2, 9), (3, 12), (5, 14), (2, 13), (7, 16)])
+def test_block_and_greedy_bounds_hold_every_subset(lo, hi):
+    """For k risk sets from lo..hi: the block bound never exceeds an actual ΔV, the greedy
+    bound never falls below it, blocks attain the block bound, and with lo = 2 the greedy
+    bound is at most the top-block-plus-one bound."""
+    log_r = [-math.inf] + [math.log(r) for r in range(1, hi + 1)]
+    for k in range(1, hi - lo + 1):
+        for combo in combinations(range(lo, hi + 1), k):
+            dx, dv = sum(a(r) for r in combo), sum(b(r) for r in combo)
+            assert block_min_v(dx, k, hi, lo) <= dv * (1 + 1e-9), combo
+            assert dv <= greedy_max_v(dx, k, lo, hi, log_r) * (1 + 1e-9), combo
+            if lo == 2:
+                assert greedy_max_v(dx, k, 2, hi) <= max_v(dx, k, hi, log_r) * (1 + 1e-9)
+        block = range(hi, hi - k, -1)
+        dx = sum(a(r) for r in block)
+        assert math.isclose(block_min_v(dx, k, hi, lo), sum(b(r) for r in block), rel_tol=1e-9)
+
+
+def test_block_bound_closed_form():
+    # the block 201..300 adds x = ln(300/200) and V = 100/(300·200); f(x)/k is the same
+    x = math.log(1.5)
+    assert math.isclose(block_min_v(x, 100, 1000), 100 / (300 * 200), rel_tol=1e-12)
+    assert block_min_v(x, 100, 250) == math.inf  # the block would need risk sets above 250
+    assert math.isclose(block_min_v(math.log(101), 100, 1000), 100 / 101)  # 2..101, V = 1 − 1/101
+    assert block_min_v(math.log(102), 100, 1000) == math.inf  # beyond the bottom block
+    assert block_min_v(x, 100, 1000, floor=250) == math.inf  # ... or above a floor
+
+
+def test_ci_band_of_log_and_plain_intervals():
+    """At the true x the band holds the true V for every CI type, and the plain lower limit
+    printed as 0.00 (clipped) gives no upper bound on √V."""
+    seq = (20, 19, 17, 12)
+    x, v = sum(a(r) for r in seq), sum(b(r) for r in seq)
+    for ci in ("loglog", "log", "plain"):
+        s, lo, up = km_estimate_and_ci(seq, ci=ci)
+        shown = [f"{100 * t:.2f}" for t in (float(s), lo, up)]
+        band = CIBand.of(parse_figure(*shown, 20, ci=ci).problem)
+        v_lo, v_hi = band.v_bounds(x, x)
+        assert v_lo <= v <= v_hi and v_hi < 1.01 * v_lo + 1e-4, ci
+    clipped = CIBand.of(parse_figure("33.33", "0.00", "86.68", 3, ci="plain").problem)
+    assert [c[2:] for c in clipped.constraints] == [(-1, True), (1, True), (1, False)]
+
+
+@pytest.mark.parametrize("kind", [CountSearch, TwoEndedCountSearch])
+def test_count_searches_equal_brute_force(kind):
+    """n = 12: for every count the bounds allow, each search finds a witness exactly when
+    brute force has a sequence with that many events."""
+    for seq in [(12, 11, 9, 6, 4), (12, 10, 9, 8, 7, 5, 3), (11, 7)]:
+        s, lo, up = km_estimate_and_ci(seq)
+        shown = [f"{100 * t:.2f}" for t in (float(s), lo, up)]
+        problem, space = space_of(*shown, 12)
+        truth = {len(t) for t in km_risk_sets_naive(*shown, 12)}
+        assert len(seq) in truth
+        for k in space.counts:
+            search = kind(space, k)
+            for _ in search.steps():
+                pass
+            assert search.finished and (search.witness is not None) == (k in truth), (seq, k)
+            if search.witness is not None:
+                assert len(search.witness) == k and problem.matches(search.witness)
+
+
+def test_constructions_and_targets_give_matching_witnesses():
+    """GBSG2 without hormonal therapy at 5 years (n = 440): the spread construction, the two
+    blocks with a free pair and the walk to a neighbouring count each give sequences of the
+    count asked for that match; the count's target lies in the window and its band."""
+    problem, space = space_of("43.68", "37.79", "49.41", 440)
+    witness = spread_witness(space, 199)
+    assert witness is not None and len(witness) == 199 and problem.matches(witness)
+    pair = constructed_witness(space, 190)
+    assert pair is not None and len(pair) == 190 and problem.matches(pair)
+    assert all(p > q for p, q in zip(pair, pair[1:], strict=False))
+    nxt = neighbour_witness(space, witness, 200)
+    assert nxt is not None and len(nxt) == 200 and problem.matches(nxt)
+    x, v = count_target(space, 199)
+    assert space.x_lo <= x <= space.x_hi and space.v_lo <= v <= space.v_hi
+
+
+def test_even_spread_inverts_its_own_approximation():
+    # 50 risk sets spread over [100, 400] add about ρ ln 4 and j/(uc), ρ = 50/300
+    j, u, c = 50, 100.0, 400.0
+    target = (j / (c - u) * math.log(c / u), j / (u * c))
+    u2, c2 = even_spread(target, 0.0, 0.0, j)
+    assert math.isclose(u2, u, rel_tol=1e-5) and math.isclose(c2, c, rel_tol=1e-5)
+
+
+def test_enumeration_resumes_where_it_stopped():
+    """The schedule stopped by a deadline and resumed ends with exactly the solutions of an
+    uninterrupted run."""
+    problem, space = space_of("50", None, None, 16, decimals=0)
+    whole = []
+    assert Enumeration(space, Collector(problem, whole, 10**6)).run()
+    found = []
+    enumeration = Enumeration(space, Collector(problem, found, 10**6))
+    rounds = 0
+    while not enumeration.run(Deadline(0.0005)):
+        rounds += 1
+    assert rounds > 1 and enumeration.complete and sorted(found) == sorted(whole)

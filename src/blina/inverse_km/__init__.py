@@ -32,12 +32,11 @@ The package, one idea per module:
 
 from __future__ import annotations
 
-from itertools import combinations
-
 from blina.inverse_km.bounds import admissible_window
-from blina.inverse_km.branch import Collector, DepthFirst, SearchSpace
-from blina.inverse_km.events import max_estimate, min_events
-from blina.inverse_km.heuristics import GuidedDives, Steering
+from blina.inverse_km.branch import Collector, SearchSpace
+from blina.inverse_km.budget import Deadline, OutOfTime
+from blina.inverse_km.check import km_check
+from blina.inverse_km.events import max_estimate, min_events, zero_estimate_sequences
 from blina.inverse_km.middle import MITM_CHUNK, MITM_MAX_N, meet_in_the_middle
 from blina.inverse_km.naive import km_risk_sets_naive
 from blina.inverse_km.problem import (
@@ -48,6 +47,7 @@ from blina.inverse_km.problem import (
     parse_figure,
     solution_order,
 )
+from blina.inverse_km.search import Enumeration
 from blina.stats.km import Z975
 from blina.stats.rounding import Printed
 
@@ -57,6 +57,7 @@ __all__ = [
     "MITM_MAX_N",
     "STRATEGIES",
     "RiskSetSolutions",
+    "km_check",
     "km_risk_sets",
     "km_risk_sets_naive",
     "max_estimate",
@@ -66,30 +67,30 @@ __all__ = [
 #: ``"auto"``: meet in the middle up to ``MITM_MAX_N`` patients, branch and bound above;
 #: ``"branch"``: the branch and bound whatever ``n`` (both are exhaustive).
 STRATEGIES = ("auto", "branch")
-WARMUP_STEPS = 4096  # children planned by the complete search before the helpers start
-TURN_STEPS = 64  # children planned per turn of each search
 
 
 def km_risk_sets(estimate: Printed, lower: Printed | None, upper: Printed | None, n: int, *,
                  decimals: int | tuple[int, int, int] = 2, rounding: str = "single",
-                 limit: int = 1000, z: float = Z975,
-                 strategy: str = "auto") -> RiskSetSolutions:
-    """Every risk-set sequence whose KM estimate and log(−log) CI print as given.
+                 limit: int = 1000, z: float = Z975, ci: str = "loglog",
+                 strategy: str = "auto", time_budget: float | None = None) -> RiskSetSolutions:
+    """Every risk-set sequence whose KM estimate and CI print as given.
 
     ``estimate``, ``lower``, ``upper`` are the printed percentages (``lower``/``upper`` may be
     ``None``: not printed), ``decimals`` their printed decimals (one int or a 3-tuple), each
     standing for its :func:`blina.stats.rounding.printed_interval` under ``rounding``.  Returns
     the tuples ``n ≥ r_1 > ... > r_k ≥ 1`` with ``S = Π(1 − 1/r_i)`` in the estimate's
-    interval and ``S^exp(±zσ)``, ``σ = √(Σ 1/(r_i(r_i−1)))/|ln S|``, in the bounds' intervals
-    (Kaplan & Meier 1958; Greenwood 1926; Kalbfleisch & Prentice 2002), sorted by number of
-    events and then by descending risk sets.  More than ``limit`` solutions:
-    ``exhaustive=False``, and the ones held are those found first.
+    interval and the ``ci`` interval (:func:`blina.stats.km.ci_bounds`; by default log(−log),
+    ``S^exp(±zσ)``, ``σ = √(Σ 1/(r_i(r_i−1)))/|ln S|``) in the bounds' intervals (Kaplan &
+    Meier 1958; Greenwood 1926; Kalbfleisch & Prentice 2002), sorted by number of events and
+    then by descending risk sets.  More than ``limit`` solutions, or no end within
+    ``time_budget`` seconds: ``exhaustive=False``, and the ones held are those found first.
 
     Up to ``MITM_MAX_N`` patients the answer comes from meet in the middle
     (:mod:`blina.inverse_km.middle`); above, or with ``strategy="branch"``, from the branch
     and bound (:mod:`blina.inverse_km.branch`), which takes turns with guided dives and local
-    steering (:mod:`blina.inverse_km.heuristics`) from ``SLICE_FROM_N`` patients on.  Only
-    the complete search can finish; when it does, every solution has been found.
+    steering from ``SLICE_FROM_N`` patients on (:mod:`blina.inverse_km.search`).  Only the
+    complete search can finish; when it does, every solution has been found.
+    :func:`km_check` answers the question of which numbers of events are possible, faster.
 
     Cost: the paper's figures take milliseconds together and ``n = 1000`` with 40 events
     about a second at most.  The branch and bound is exponential in the worst case: figures
@@ -99,14 +100,19 @@ def km_risk_sets(estimate: Printed, lower: Printed | None, upper: Printed | None
     limit = check_count("limit", limit, minimum=1)
     if strategy not in STRATEGIES:
         raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}")
-    figure = parse_figure(estimate, lower, upper, n, decimals, rounding, z)
+    figure = parse_figure(estimate, lower, upper, n, decimals, rounding, z, ci)
+    deadline = Deadline(time_budget)
     problem = figure.problem
     cap = limit + 1
     found: list[tuple[int, ...]] = []
-    extra = _zero_estimate_sequences(problem, found, cap)
+    extra = zero_estimate_sequences(problem, found, cap)
+    done = True
     if len(found) < cap:
-        _search(problem, found, cap, strategy)
-    exhaustive = len(found) < cap
+        try:
+            done = _search(problem, found, cap, strategy, deadline)
+        except OutOfTime:
+            done = False
+    exhaustive = done and len(found) < cap
     kept = sorted(found[:limit], key=solution_order)
     count = len(found) if exhaustive else max(len(found), extra)
     est, lo, up = figure.values
@@ -115,61 +121,25 @@ def km_risk_sets(estimate: Printed, lower: Printed | None, upper: Printed | None
         solutions=tuple(kept), exhaustive=exhaustive, count_at_least=count, n=n,
         estimate=est, lower=lo, upper=up, decimals=figure.decimals, rounding=rounding,
         z=figure.z, limit=limit, estimate_interval=ivs[0], lower_interval=ivs[1],
-        upper_interval=ivs[2])
+        upper_interval=ivs[2], ci=ci, timed_out=not done)
 
 
-def _zero_estimate_sequences(problem: Problem, found: list[tuple[int, ...]], cap: int) -> int:
-    """When ``S = 0`` and its degenerate CI print as given, append the sequences ending in an
-    event at risk 1 (every subset of ``{2..n}`` before it, up to ``cap`` in all) and return
-    their exact number ``2^(n−1)``; else 0."""
-    n = problem.n
-    if not (problem.s_iv[0] <= 0 < problem.s_iv[1] and problem.ci_ok(0.0, 0.0)):
-        return 0
-    for size in range(n):
-        for combo in combinations(range(n, 1, -1), size):
-            found.append((*combo, 1))
-            if len(found) >= cap:
-                return 2 ** (n - 1)
-    return 2 ** (n - 1)
-
-
-def _search(problem: Problem, found: list[tuple[int, ...]], cap: int, strategy: str) -> None:
-    """Append the solutions with ``S > 0`` to ``found`` (up to ``cap`` in all)."""
+def _search(problem: Problem, found: list[tuple[int, ...]], cap: int, strategy: str,
+            deadline: Deadline) -> bool:
+    """Append the solutions with ``S > 0`` to ``found`` (up to ``cap`` in all); False when the
+    deadline came first."""
     if problem.matches(()):  # the empty sequence: S = 1, degenerate CI
         found.append(())
         if len(found) >= cap:
-            return
+            return True
     window = admissible_window(problem)
     if window is None:
-        return
+        return True
     if (strategy == "auto" and 2 <= problem.n <= MITM_MAX_N
-            and meet_in_the_middle(problem, window, found, cap)):
-        return
+            and meet_in_the_middle(problem, window, found, cap, deadline=deadline)):
+        return True
     space = SearchSpace.build(problem, window)
     if space is not None:
-        _take_turns(space, Collector(problem, found, cap))
+        return Enumeration(space, Collector(problem, found, cap)).run(deadline)
+    return True
 
-
-def _take_turns(space: SearchSpace, collector: Collector) -> None:
-    """The complete search (largest risk sets first: packed solutions come early) alone for
-    ``WARMUP_STEPS`` steps, which finishes most problems; then, from ``SLICE_FROM_N`` patients
-    on, in turns of ``TURN_STEPS`` with guided dives and local steering, which find spread
-    solutions fast in large problems.  Ends when the complete search ends or the collector is
-    full (below ``SLICE_FROM_N`` the helpers would only slow the proof down)."""
-    root = space.plan(0.0, 0.0, space.n, 0)
-    complete = DepthFirst(space, collector, root).steps()
-    for _ in range(WARMUP_STEPS):
-        if next(complete, StopIteration) is StopIteration or collector.full:
-            return
-    helpers = ([GuidedDives(space, collector, root).steps(), Steering(space, collector).steps()]
-               if space.large else [])
-    while True:
-        for _ in range(TURN_STEPS):
-            if next(complete, StopIteration) is StopIteration or collector.full:
-                return
-        for helper in helpers:
-            for _ in range(TURN_STEPS):
-                if next(helper, StopIteration) is StopIteration or collector.full:
-                    break
-            if collector.full:
-                return

@@ -5,10 +5,12 @@ Notation (as in :mod:`blina.stats.km`): an event at risk ``r`` adds ``a(r) = ln(
 tied by ``b = f(a)`` with ``f(t) = 4 sinh²(t/2)`` (:func:`greenwood_of_log_factor`), convex
 with ``f(0) = 0``; most bounds below follow from that convexity.
 
-- :class:`CIBand` — the printed CI as bounds on ``√V`` at each ``x``, and on ``V`` over a range
-  of ``x``; :func:`trim_window` keeps the part of the estimate's window where some ``V`` fits;
-- :func:`min_v` (water filling) and :func:`max_v` (top block plus one) — the least and the most
-  ``ΔV`` that ``k`` distinct risk sets ``≤ m`` adding ``Δx`` can have;
+- :class:`CIBand` — the printed CI (log(−log), log or plain) as bounds on ``√V`` at each
+  ``x``, and on ``V`` over a range of ``x``; :func:`trim_window` keeps the part of the
+  estimate's window where some ``V`` fits;
+- :func:`block_min_v` (a block) and :func:`max_v` (top block plus one) — the least and the
+  most ``ΔV`` that ``k`` distinct risk sets ``≤ m`` adding ``Δx`` can have (:func:`min_v`,
+  water filling, is a weaker least ``ΔV``, dominated by the block bound);
 - :func:`allowed_event_counts` — the numbers of events those bounds do not rule out;
 - :func:`risk_set_range` and :func:`first_of_two_range` — exact ranges of one risk set, and of
   the first of two, that complete a given ``(Δx, ΔV)``.
@@ -34,7 +36,9 @@ __all__ = [
     "Window",
     "admissible_window",
     "allowed_event_counts",
+    "block_min_v",
     "first_of_two_range",
+    "greedy_max_v",
     "greenwood_of_log_factor",
     "log_factor_of_greenwood",
     "log_minus_log",
@@ -89,66 +93,136 @@ def log_minus_log(t: float) -> float:
     return math.log(-math.log(t))
 
 
-def _extremes(c: float, sign: int, x1: float, x2: float, z: float) -> tuple[float, float]:
-    """Min and max over ``[x1, x2]`` of ``h(x) = sign·x(c − ln x)/z``, whose only critical
-    point is ``x = e^(c−1)`` (``h`` is concave or convex)."""
-
-    def h(x: float) -> float:
+def _root_v_bound(form: str, c: float, sign: int, x: float, z: float) -> float:
+    """The bound on ``w = √V`` that a constraint ``(form, c, sign)`` puts at ``x``:
+    ``sign·x(c − ln x)/z`` (loglog), ``sign·(x − c)/z`` (log), ``sign·(c·e^x − 1)/z``
+    (plain); see :class:`CIBand`."""
+    if form == "loglog":
         return 0.0 if x == 0 else sign * x * (c - math.log(x)) / z
+    if form == "log":
+        return sign * (x - c) / z
+    return sign * (c * math.exp(x) - 1) / z
 
+
+def _extremes(form: str, c: float, sign: int, x1: float, x2: float,
+              z: float) -> tuple[float, float]:
+    """Min and max over ``[x1, x2]`` of a constraint's bound (:func:`_root_v_bound`).  The log
+    and plain bounds are monotone in ``x``; the loglog one has one critical point,
+    ``x = e^(c−1)`` (it is concave or convex), checked too when inside."""
     points = [x1, x2]
-    crit = math.exp(c - 1)
-    if x1 < crit < x2:
-        points.append(crit)
-    values = [h(p) for p in points]
+    if form == "loglog":
+        crit = math.exp(c - 1)
+        if x1 < crit < x2:
+            points.append(crit)
+    values = [_root_v_bound(form, c, sign, p, z) for p in points]
     return min(values), max(values)
+
+
+def _loglog_constraints(lo: tuple[float, float] | None,
+                        up: tuple[float, float] | None) -> list[tuple[float, int, bool]]:
+    """``ln(−ln lower) = ln x + zw/x`` and ``ln(−ln upper) = ln x − zw/x`` (Kalbfleisch &
+    Prentice 2002, §1.3): ``w ≷ sign·x(c − ln x)/z`` with ``c = ln(−ln edge)``."""
+    raw = []
+    if lo is not None:
+        raw += [(log_minus_log(lo[1]), 1, True), (log_minus_log(lo[0]), 1, False)]
+    if up is not None:
+        raw += [(log_minus_log(up[0]), -1, True), (log_minus_log(up[1]), -1, False)]
+    return raw
+
+
+def _log_constraints(lo: tuple[float, float] | None,
+                     up: tuple[float, float] | None) -> list[tuple[float, int, bool]]:
+    """``lower = e^(−x − zw)``, ``upper = min(1, e^(−x + zw))``: ``w ≷ sign·(x − c)/z`` with
+    ``c = −ln edge``; a lower edge at 0 or an upper interval holding 1 (the cap) bounds ``w``
+    on one side only."""
+    raw = []
+    if lo is not None:
+        raw.append((-math.log(lo[1]), -1, True))
+        if lo[0] > 0:
+            raw.append((-math.log(lo[0]), -1, False))
+    if up is not None:
+        if up[0] > 0:
+            raw.append((-math.log(up[0]), 1, True))
+        if up[1] <= 1:
+            raw.append((-math.log(up[1]), 1, False))
+    return raw
+
+
+def _plain_constraints(lo: tuple[float, float] | None,
+                       up: tuple[float, float] | None) -> list[tuple[float, int, bool]]:
+    """``lower = max(0, S(1 − zw))``, ``upper = min(1, S(1 + zw))``, ``S = e^−x``:
+    ``w ≷ sign·(c·e^x − 1)/z`` with ``c = edge``; a lower interval holding 0 or an upper one
+    holding 1 (the clipping) bounds ``w`` on one side only."""
+    raw = []
+    if lo is not None:
+        raw.append((lo[1], -1, True))
+        if lo[0] > 0:
+            raw.append((lo[0], -1, False))
+    if up is not None:
+        raw.append((up[0], 1, True))
+        if up[1] <= 1:
+            raw.append((up[1], 1, False))
+    return raw
+
+
+_CONSTRAINTS = {"loglog": _loglog_constraints, "log": _log_constraints,
+                "plain": _plain_constraints}
 
 
 @dataclass(frozen=True)
 class CIBand:
-    """The printed log(−log) CI as bounds on ``w = √V`` at each ``x``.
+    """The printed CI as bounds on ``w = √V`` at each ``x = −ln S``.
 
-    ``ln(−ln lower) = ln x + zw/x`` and ``ln(−ln upper) = ln x − zw/x`` (Kalbfleisch & Prentice
-    2002, §1.3), so each printed bound's interval, widened by ``CI_TOLERANCE`` (the acceptance
-    rule), gives one lower and one upper bound on ``w``: a constraint ``(c, sign, is_lower)``
-    reads ``w ≥ sign·x(c − ln x)/z`` (``is_lower``) or ``w ≤`` it.
+    Each printed bound's interval, widened by ``CI_TOLERANCE`` (the acceptance rule), gives a
+    lower and an upper bound on ``w``.  A constraint ``(form, c, sign, is_lower)`` reads
+    ``w ≥ h(x)`` (``is_lower``) or ``w ≤ h(x)``, with ``h`` of :func:`_root_v_bound`:
+
+    - loglog: ``ln(−ln bound) = ln x ± zw/x`` (Kalbfleisch & Prentice 2002, §1.3), so
+      ``h = sign·x(c − ln x)/z``, ``c = ln(−ln edge)``;
+    - log: ``ln bound = −x ± zw`` (R ``survfit`` default), so ``h = sign·(x − c)/z``,
+      ``c = −ln edge``;
+    - plain: ``bound = e^−x (1 ± zw)`` (Collett 2015, §2.2), so ``h = sign·(c e^x − 1)/z``,
+      ``c = edge``.
+
+    Where the printed interval holds the value a bound is clipped or capped to (0 for a plain
+    lower limit, 1 for a log or plain upper limit), every ``w`` beyond the clip prints the
+    same: that side gives no constraint (sound, and exact).
     """
 
-    constraints: tuple[Constraint, ...]
+    constraints: tuple[tuple[str, float, int, bool], ...]
     z: float
 
     @classmethod
     def of(cls, problem: Problem) -> CIBand | None:
         """The band of ``problem``'s CI, or ``None`` if no positive ``w`` fits at any ``x``."""
-        tol, raw = CI_TOLERANCE, []
-        if problem.lo_iv is not None:
-            lo0, lo1 = float(problem.lo_iv[0]) - tol, float(problem.lo_iv[1]) + tol
-            raw += [(log_minus_log(lo1), 1, True), (log_minus_log(lo0), 1, False)]
-        if problem.up_iv is not None:
-            up0, up1 = float(problem.up_iv[0]) - tol, float(problem.up_iv[1]) + tol
-            raw += [(log_minus_log(up0), -1, True), (log_minus_log(up1), -1, False)]
+        tol = CI_TOLERANCE
+
+        def widened(iv):
+            return None if iv is None else (float(iv[0]) - tol, float(iv[1]) + tol)
+
+        raw = _CONSTRAINTS[problem.ci](widened(problem.lo_iv), widened(problem.up_iv))
         constraints = []
         for c, sign, is_lower in raw:
             if math.isinf(c):
                 if (is_lower and sign * c < 0) or (not is_lower and sign * c > 0):
                     continue  # no bound on this side
                 return None  # e.g. an upper bound on w below 0: nothing positive fits
-            constraints.append((c, sign, is_lower))
+            constraints.append((problem.ci, c, sign, is_lower))
         return cls(tuple(constraints), problem.z)
 
     def v_bounds(self, x1: float, x2: float) -> tuple[float, float]:
         """Bounds on ``V`` valid for every ``x`` in ``[x1, x2]`` (``0 ≤ x1 ≤ x2``).
 
-        Each constraint's end is unimodal in ``x`` (:func:`_extremes`), so its extremes over
-        the interval are at the ends or the critical point; the lower bound uses each lower
-        constraint's minimum, the upper bound each upper constraint's maximum.  Empty
-        (``vmin > vmax``) proves that no ``(x, V)`` there satisfies the CI.
+        Each constraint's bound is monotone or unimodal in ``x`` (:func:`_extremes`), so its
+        extremes over the interval are at the ends or the critical point; the lower bound uses
+        each lower constraint's minimum, the upper bound each upper constraint's maximum.
+        Empty (``vmin > vmax``) proves that no ``(x, V)`` there satisfies the CI.
         """
         if math.isinf(x2):
             return 0.0, math.inf
         lo_sqrt, hi_sqrt = 0.0, math.inf
-        for c, sign, is_lower in self.constraints:
-            lo_h, hi_h = _extremes(c, sign, x1, x2, self.z)
+        for form, c, sign, is_lower in self.constraints:
+            lo_h, hi_h = _extremes(form, c, sign, x1, x2, self.z)
             if is_lower:
                 lo_sqrt = max(lo_sqrt, lo_h)
             else:
@@ -259,6 +333,29 @@ def min_v(dx: float, k: int, m: int, log_r: Sequence[float]) -> float:
     return lo * greenwood_of_log_factor(lam) + k / (m * (m - k)) - lo / (m * (m - lo))
 
 
+def block_min_v(dx: float, k: int, m: int, floor: int = 2) -> float:
+    """Least ``ΔV`` of ``k`` distinct risk sets from ``2..m`` adding ``Δx = dx``: the block.
+
+    An event at risk ``r`` adds ``a(r) = ∫_{r−1}^{r} dt/t`` and ``b(r) = ∫_{r−1}^{r} dt/t²``,
+    so ``k`` risk sets are a set ``E ⊆ [1, m]`` of measure ``k`` (unit intervals) with
+    ``x = ∫_E dt/t`` and ``V = ∫_E dt/t²``.  Over *all* such sets of measure ``k`` (a linear
+    programme in the density of ``E``) the least ``V`` is an interval ``[c − k, c]``: with
+    ``s = 1/t`` the integrand ``s² − λs − μ`` of the Lagrangian is negative exactly between its
+    two roots (bathtub principle; Lieb & Loss 2001, Thm 1.14).  ``ln(c/(c − k)) = Δx`` gives
+    ``c = k/(1 − e^−Δx)`` and ``ΔV ≥ k/(c(c − k)) = 4 sinh²(Δx/2)/k``.  Increasing in ``Δx``;
+    ``inf`` when the interval does not fit in ``[floor − 1, m]`` (risk sets ``floor..m``;
+    ``Δx`` below the top block's ``ln(m/(m − k))`` or above the bottom block's
+    ``ln((floor − 1 + k)/(floor − 1))``).  Tighter than the equal-split bound ``k·f(Δx/k)``
+    by the factor ``sinh²(Δx/2)/(k² sinh²(Δx/(2k)))``.
+    """
+    if dx <= 0:
+        return math.inf if k > 0 else 0.0
+    c = k / -math.expm1(-dx)
+    if c > m * HI_SLACK or c - k < (floor - 1) * LO_SLACK:
+        return math.inf
+    return greenwood_of_log_factor(dx) / k
+
+
 def max_v(dx: float, k: int, m: int, log_r: Sequence[float]) -> float:
     """Most ``ΔV`` of ``k`` distinct risk sets from ``2..m`` adding ``Δx = dx`` (top block + 1).
 
@@ -271,6 +368,40 @@ def max_v(dx: float, k: int, m: int, log_r: Sequence[float]) -> float:
         dx - (log_r[m] - log_r[m - k + 1]))
 
 
+def greedy_max_v(dx: float, k: int, lo: int, hi: int,
+                 log_r: Sequence[float] | None = None) -> float:
+    """Most ``ΔV`` of ``k`` distinct risk sets from ``lo..hi`` (``lo ≥ 2``) adding ``Δx = dx``.
+
+    Sorted by size, the ``i``-th smallest risk set lies in ``[lo + i − 1, hi − k + i]``, so its
+    ``a_i`` lies in ``[α_i, β_i] = [a(hi − k + i), a(lo + i − 1)]``, both decreasing in ``i``.
+    The greedy vector — the first ``q`` at ``β`` (a bottom block ``lo..lo + q − 1``), one
+    taking the rest, the others at ``α`` (a top block) — has the largest partial sums of all
+    such vectors with sum ``Δx``, so it majorises each of them, and ``b = f(a)`` being convex,
+    Karamata's inequality bounds ``ΔV`` by its ``Σ f``: ``1/(lo − 1) − 1/(lo + q − 1) +
+    f(rest) + 1/(hi − k + q + 1) − 1/hi``.  With ``lo = 2`` and ``q = 0`` this is
+    :func:`max_v`.  ``q`` is the largest with ``ln((lo + q − 1)/(lo − 1)) + ln(hi/(hi − k +
+    q)) ≤ Δx`` (binary search; the left side grows with ``q``).  ``log_r[r] = ln r`` if given.
+    """
+    ln = math.log if log_r is None else log_r.__getitem__
+
+    def fixed(q: int) -> float:  # x of the bottom block of q and the top block of k − q
+        return ln(lo + q - 1) - ln(lo - 1) + ln(hi) - ln(hi - k + q)
+
+    q_lo, q_hi = 0, k - 1
+    if k > 1 and fixed(1) > dx:
+        q_hi = 0  # the usual case: not even one risk set fits at the bottom
+    while q_lo < q_hi:
+        mid = (q_lo + q_hi + 1) // 2
+        if fixed(mid) <= dx:
+            q_lo = mid
+        else:
+            q_hi = mid - 1
+    q = q_lo
+    rest = dx - (ln(lo + q - 1) - ln(lo - 1)) - (ln(hi) - ln(hi - k + q + 1))
+    return (1 / (lo - 1) - 1 / (lo + q - 1) + greenwood_of_log_factor(max(rest, 0.0))
+            + 1 / (hi - k + q + 1) - 1 / hi)
+
+
 def _count_ruled_out(band: CIBand, k: int, n: int, first: float, last: float,
                      log_r: Sequence[float]) -> bool:
     """Whether ``k`` events are impossible for ``x`` in ``[first, last]``: pieces of ``x`` are
@@ -279,7 +410,7 @@ def _count_ruled_out(band: CIBand, k: int, n: int, first: float, last: float,
 
     def out(p: float, q: float) -> bool:
         v_lo, v_hi = band.v_bounds(p, q)
-        return (v_lo > v_hi or min_v(p, k, n, log_r) * lo_slack > v_hi
+        return (v_lo > v_hi or block_min_v(p, k, n) * lo_slack > v_hi
                 or max_v(q, k, n, log_r) * hi_slack < v_lo)
 
     pieces, tests = [(first, last)], 0
@@ -321,9 +452,10 @@ def allowed_event_counts(band: CIBand, n: int, x_lo: float, x_hi: float,
 def risk_set_range(lo_a: float, hi_a: float, m: int, r_floor: int = 2) -> tuple[int, int]:
     """Risk sets ``r_floor ≤ r ≤ m`` with ``a(r)`` in ``[lo_a, hi_a]`` (widened by ``SLACK``).
 
-    ``a(r) ≤ α  ⇔  r ≥ 1/(1 − e^−α)``; ``EMPTY_RANGE`` when there is none.
+    ``a(r) ≤ α  ⇔  r ≥ 1/(1 − e^−α)``; ``EMPTY_RANGE`` when there is none (every ``a(r)`` is
+    positive, so none when ``hi_a ≤ 0``).
     """
-    if lo_a > hi_a * HI_SLACK:
+    if lo_a > hi_a * HI_SLACK or hi_a <= 0:
         return EMPTY_RANGE
     r_lo = r_floor if math.isinf(hi_a) else max(r_floor, math.ceil(
         1.0 / -math.expm1(-hi_a * HI_SLACK) * LO_SLACK))

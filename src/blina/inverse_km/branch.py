@@ -6,7 +6,7 @@ candidate or some ``k ≥ 1`` more risk sets might bring ``(x, V)`` into the adm
 For ``k`` risk sets from ``2..m`` adding ``Δx`` (see :mod:`blina.inverse_km.bounds`):
 
 - ``ln(m/(m−k)) ≤ Δx ≤ ln(k+1)`` (top block ``m..m−k+1``, bottom block ``k+1..2``);
-- ``min_v(Δx) ≤ ΔV ≤ max_v(Δx)`` (water filling; top block of ``k − 1`` plus one);
+- ``block_min_v(Δx) ≤ ΔV ≤ max_v(Δx)`` (a block; top block of ``k − 1`` plus one);
 - ``k = 1`` is solved exactly: ``a(r)`` must lie in the ``x`` window and in
   ``f⁻¹([ΔV_min, ΔV_max])``, an interval of ``r``; ``k = 2`` is bounded by the range of the
   larger risk set that can still pair with a smaller one (:func:`first_of_two_range`);
@@ -37,10 +37,11 @@ from blina.inverse_km.bounds import (
     CIBand,
     Window,
     allowed_event_counts,
+    block_min_v,
     first_of_two_range,
+    greedy_max_v,
     log_factor_of_greenwood,
     max_v,
-    min_v,
     risk_set_range,
 )
 from blina.inverse_km.problem import CIPrefilter, Problem
@@ -122,6 +123,7 @@ class SearchSpace:
     """Everything the searches share, computed once for a problem (see the module docstring).
 
     ``a[r]``, ``b[r]``, ``log_r[r] = ln r`` and ``log_k1[k] = ln(k + 1)`` are tables;
+    ``coarse_strip`` is the strip without its halves;
     ``allowed[k]`` says whether ``k`` events in all may still fit and ``next_allowed[t]`` is
     the smallest allowed total from ``t`` on.
     """
@@ -138,11 +140,13 @@ class SearchSpace:
     log_r: list[float]
     log_k1: list[float]
     strip: tuple[Slice, ...]
+    coarse_strip: tuple[Slice, ...]
     counts: tuple[int, ...]
     allowed: tuple[bool, ...]
     next_allowed: tuple[int, ...]
     large: bool
     near_ci: CIPrefilter
+    band: CIBand
 
     @classmethod
     def build(cls, problem: Problem, window: Window) -> SearchSpace | None:
@@ -165,9 +169,10 @@ class SearchSpace:
         next_allowed = [n + 1] * (n + 3)
         for t in range(n, -1, -1):
             next_allowed[t] = t if allowed[t] else next_allowed[t + 1]
+        coarse = tuple(sl._replace(halves=None) for sl in strip)
         return cls(problem, n, window.x_lo, window.x_hi, window.v_lo, window.v_hi, x_first, a,
-                   b, log_r, log_k1, strip, tuple(counts), tuple(allowed), tuple(next_allowed),
-                   large, CIPrefilter.of(problem))
+                   b, log_r, log_k1, strip, coarse, tuple(counts), tuple(allowed),
+                   tuple(next_allowed), large, CIPrefilter.of(problem), window.band)
 
     def fits(self, x: float, v: float) -> bool:
         """``(x, V)`` inside the window and its band, and the CI passes the pre-filter."""
@@ -209,8 +214,8 @@ class SearchSpace:
             two = (min(hits), max(hits)) if hits else EMPTY_RANGE
         return two
 
-    def _slice_passes(self, sl: Slice, x: float, v: float, k: int, x_top: float,
-                      m: int) -> bool:
+    def slice_reachable(self, sl: Slice, x: float, v: float, k: int, x_top: float,
+                        m: int) -> bool:
         """``k`` risk sets from ``2..m`` might bring ``(x, v)`` into slice ``sl``: the bounds
         on one slice, then on its halves while it passes."""
         p, q, v_lo, v_hi, halves = sl
@@ -219,9 +224,10 @@ class SearchSpace:
         dx_lo, dx_hi = max(p - x, 0.0, x_top), min(q - x, self.log_k1[k])
         if not (dx_lo <= dx_hi and max_v(dx_hi, k, m, self.log_r) * HI_SLACK
                 >= max(v_lo - v, 0.0) * LO_SLACK
-                and min_v(dx_lo, k, m, self.log_r) * LO_SLACK <= (v_hi - v) * HI_SLACK):
+                and block_min_v(dx_lo, k, m) * LO_SLACK <= (v_hi - v) * HI_SLACK):
             return False
-        return halves is None or any(self._slice_passes(h, x, v, k, x_top, m) for h in halves)
+        return halves is None or any(self.slice_reachable(h, x, v, k, x_top, m)
+                                     for h in halves)
 
     def more_might_complete(self, parts, x: float, v: float, m: int, depth: int) -> bool:
         """Whether ``k ≥ 3`` risk sets from ``2..m`` might complete a prefix of ``depth`` risk
@@ -229,7 +235,9 @@ class SearchSpace:
         log_r, allowed = self.log_r, self.allowed
         a0, a1 = parts[0][0], parts[-1][1]
         b0, b1 = min(pt[2] for pt in parts), max(pt[3] for pt in parts)
-        for k in range(3, m):
+        # only totals still allowed: the tests that end the loop early are monotone in k
+        first = max(3, self.next_allowed[min(depth + 3, self.n + 1)] - depth)
+        for k in range(first, min(m, self.counts[-1] - depth + 1)):
             x_top = log_r[m] - log_r[m - k]
             if x_top > a1:
                 return False  # k or more risk sets overshoot the estimate's window
@@ -237,11 +245,31 @@ class SearchSpace:
                 return False  # the largest ΔV with k risk sets is too small; shrinks with k
             if not allowed[depth + k] or self.log_k1[k] < a0:
                 continue  # k events in all are ruled out, or k cannot add enough to x
-            if min_v(max(a0, x_top), k, m, log_r) * LO_SLACK > b1:
+            if block_min_v(max(a0, x_top), k, m) * LO_SLACK > b1:
                 continue
-            if any(self._slice_passes(sl, x, v, k, x_top, m) for sl in self.strip):
+            if any(self.slice_reachable(sl, x, v, k, x_top, m) for sl in self.strip):
                 return True
         return False
+
+    def can_complete(self, x: float, v: float, m: int, j: int, refine: bool = True) -> bool:
+        """Whether exactly ``j ≥ 1`` more risk sets from ``2..m`` might complete ``(x, v)``
+        (necessary conditions: exact for ``j = 1``, the pair range for ``j = 2``, the block
+        and top-block bounds slice by slice for ``j ≥ 3``, and on the slices' halves too when
+        ``refine``)."""
+        if m < j + 1:
+            return False
+        parts = self.slices_from(x, v)
+        if not parts:
+            return False
+        if j == 1:
+            return self.completing_one(x, v, m, parts) != EMPTY_RANGE
+        if j == 2:
+            return self.first_of_two(x, v, m, parts) != EMPTY_RANGE
+        x_top = self.log_r[m] - self.log_r[m - j]
+        if x_top > parts[-1][1] or self.log_k1[j] < parts[0][0]:
+            return False
+        strip = self.strip if refine else self.coarse_strip
+        return any(self.slice_reachable(sl, x, v, j, x_top, m) for sl in strip)
 
     def plan(self, x: float, v: float, m: int, depth: int) -> Plan:
         """Where completions of ``(x, v)`` (``depth`` risk sets) by risk sets in ``2..m`` can
@@ -290,6 +318,67 @@ class SearchSpace:
         if more:
             return itertools.chain(range(m, max(more, r_min) - 1, -1), rest)
         return rest
+
+    def _reachable_between(self, sl: Slice, x: float, v: float, j: int, lo: int, hi: int,
+                           dx_range: tuple[float, float]) -> bool:
+        """``j`` risk sets from ``lo..hi`` might bring ``(x, v)`` into slice ``sl`` (the block
+        and greedy bounds on the slice, then on its halves while it passes)."""
+        p, q, v_lo, v_hi, halves = sl
+        if q <= x or v_hi <= v:
+            return False
+        dx_lo, dx_hi = max(p - x, 0.0, dx_range[0]), min(q - x, dx_range[1])
+        dv_lo, dv_hi = max(v_lo - v, 0.0), v_hi - v
+        if not (dx_lo <= dx_hi
+                and greedy_max_v(dx_hi, j, lo, hi, self.log_r) * HI_SLACK >= dv_lo * LO_SLACK
+                and block_min_v(dx_lo, j, hi, lo) * LO_SLACK <= dv_hi * HI_SLACK):
+            return False
+        if hi - lo + 1 - j <= j and not self._holes_fit(j, lo, hi, dx_lo, dx_hi, dv_lo, dv_hi):
+            return False
+        return halves is None or any(self._reachable_between(h, x, v, j, lo, hi, dx_range)
+                                     for h in halves)
+
+    def _holes_fit(self, j: int, lo: int, hi: int, dx_lo: float, dx_hi: float, dv_lo: float,
+                   dv_hi: float) -> bool:
+        """``j`` risk sets filling ``lo..hi`` but for ``g`` holes might add ``Δx`` in
+        ``[dx_lo, dx_hi]`` and ``ΔV`` in ``[dv_lo, dv_hi]``: the holes are ``g`` risk sets of
+        the same range that must take away ``y = X − Δx`` and ``W = V − ΔV`` from the full
+        range's ``X = ln(hi/(lo − 1))`` and ``V = 1/(lo − 1) − 1/hi``, so the block and greedy
+        bounds apply to them (:func:`block_min_v`, :func:`greedy_max_v`).  Nearly exact when
+        few holes are left, where the bounds on the ``j`` risk sets themselves are loose."""
+        log_r, g = self.log_r, hi - lo + 1 - j
+        x_full, v_full = log_r[hi] - log_r[lo - 1], 1 / (lo - 1) - 1 / hi
+        if g == 0:
+            return (dx_lo * LO_SLACK <= x_full <= dx_hi * HI_SLACK
+                    and dv_lo * LO_SLACK <= v_full <= dv_hi * HI_SLACK)
+        y_lo = max(x_full - dx_hi, log_r[hi] - log_r[hi - g])
+        y_hi = min(x_full - dx_lo, log_r[lo - 1 + g] - log_r[lo - 1])
+        if y_lo > y_hi * HI_SLACK + 1e-15:
+            return False
+        return (greedy_max_v(y_hi, g, lo, hi, log_r) * HI_SLACK >= (v_full - dv_hi) * LO_SLACK
+                and block_min_v(max(y_lo, 0.0), g, hi, lo) * LO_SLACK
+                <= (v_full - dv_lo) * HI_SLACK)
+
+    def can_complete_between(self, x: float, v: float, lo: int, hi: int, j: int,
+                             refine: bool = True) -> bool:
+        """Whether exactly ``j ≥ 1`` more risk sets from ``lo..hi`` might complete ``(x, v)``:
+        :meth:`can_complete` for a search that fixes the largest and the smallest risk sets
+        (the block bound :func:`block_min_v` with a floor, the greedy bound
+        :func:`greedy_max_v`; their ``x`` lies between the top and the bottom block)."""
+        log_r = self.log_r
+        if hi - lo + 1 < j:
+            return False
+        parts = self.slices_from(x, v)
+        if not parts:
+            return False
+        dx_range = (log_r[hi] - log_r[hi - j], log_r[lo - 1 + j] - log_r[lo - 1])
+        if dx_range[0] > parts[-1][1] or dx_range[1] < parts[0][0]:
+            return False
+        if j == 1:
+            return any(risk_set_range(max(a0, log_factor_of_greenwood(b0)),
+                                      min(a1, log_factor_of_greenwood(b1)), hi, lo)
+                       != EMPTY_RANGE for a0, a1, b0, b1 in parts)
+        strip = self.strip if refine else self.coarse_strip
+        return any(self._reachable_between(sl, x, v, j, lo, hi, dx_range) for sl in strip)
 
     def spacing(self, x: float, v: float, m: int) -> float:
         """Spacing ``s`` of evenly spaced risk sets ``m, m − s, ...`` that would add the rest.

@@ -18,7 +18,7 @@ from decimal import Decimal
 from fractions import Fraction
 from numbers import Integral
 
-from blina.stats.km import Z975, check_z, km_estimate_and_ci, loglog_bounds
+from blina.stats.km import Z975, check_ci, check_z, ci_bounds, km_estimate_and_ci
 from blina.stats.rounding import ROUNDINGS, Printed, as_decimal, printed_interval
 
 __all__ = [
@@ -74,22 +74,24 @@ def solution_order(seq: tuple[int, ...]) -> tuple[int, list[int]]:
 @dataclass(frozen=True)
 class Problem:
     """``n`` patients and the intervals (proportions, half-open) a matching sequence must hit:
-    the estimate's ``s_iv`` and the CI bounds' ``lo_iv``/``up_iv`` (``None``: not printed)."""
+    the estimate's ``s_iv`` and the CI bounds' ``lo_iv``/``up_iv`` (``None``: not printed),
+    the bounds being those of the ``ci`` interval (:data:`blina.stats.km.CI_KINDS`)."""
 
     n: int
     s_iv: Interval
     lo_iv: Interval | None
     up_iv: Interval | None
     z: float
+    ci: str = "loglog"
 
     def ci_ok(self, lower: float, upper: float) -> bool:
         """Both printed bounds reproduced (within ``CI_TOLERANCE``)."""
         return in_interval(lower, self.lo_iv) and in_interval(upper, self.up_iv)
 
     def matches(self, seq: tuple[int, ...]) -> bool:
-        """The exact acceptance rule: ``S = Π(1 − 1/r)`` in ``s_iv`` and the log(−log) CI
+        """The exact acceptance rule: ``S = Π(1 − 1/r)`` in ``s_iv`` and the CI
         (:func:`blina.stats.km.km_estimate_and_ci`) in the bounds' intervals."""
-        s, lower, upper = km_estimate_and_ci(seq, z=self.z)
+        s, lower, upper = km_estimate_and_ci(seq, z=self.z, ci=self.ci)
         return self.s_iv[0] <= s < self.s_iv[1] and self.ci_ok(lower, upper)
 
     @property
@@ -102,7 +104,7 @@ class CIPrefilter:
     """A cheap float test of the CI on ``(x, V)``, ``x = −ln S``, before the exact check.
 
     Accepts when each printed bound's interval, widened by ``PREFILTER_TOLERANCE``, holds the
-    bound :func:`blina.stats.km.loglog_bounds` computes (Kalbfleisch & Prentice 2002, §1.3).
+    bound :func:`blina.stats.km.ci_bounds` computes for the problem's CI type.
     Works on numbers (``xp=math``) and element-wise on arrays (``xp=numpy``; the caller keeps
     ``x > 0``).  A scalar ``x ≤ 0`` or infinite ``x`` is accepted: the exact check decides.
     """
@@ -110,6 +112,7 @@ class CIPrefilter:
     z: float
     lo: tuple[float, float] | None
     up: tuple[float, float] | None
+    ci: str = "loglog"
     tolerance: float = PREFILTER_TOLERANCE
 
     @classmethod
@@ -117,12 +120,12 @@ class CIPrefilter:
         def floats(iv):
             return None if iv is None else (float(iv[0]), float(iv[1]))
 
-        return cls(problem.z, floats(problem.lo_iv), floats(problem.up_iv))
+        return cls(problem.z, floats(problem.lo_iv), floats(problem.up_iv), problem.ci)
 
     def __call__(self, x, v, xp=math):
         if xp is math and (x <= 0 or math.isinf(x)):
             return True
-        lower, upper = loglog_bounds(x, v, self.z, xp)
+        lower, upper = ci_bounds(self.ci, x, v, self.z, xp)
         tol, ok = self.tolerance, True
         if self.lo is not None:
             ok = ok & (self.lo[0] - tol <= lower) & (lower < self.lo[1] + tol)
@@ -142,11 +145,13 @@ class Figure:
     rounding: str
     z: float
     intervals: tuple[Interval, Interval | None, Interval | None]
+    ci: str = "loglog"
     problem: Problem = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         prop = [None if iv is None else (iv[0] / 100, iv[1] / 100) for iv in self.intervals]
-        object.__setattr__(self, "problem", Problem(self.n, prop[0], prop[1], prop[2], self.z))
+        object.__setattr__(self, "problem", Problem(self.n, prop[0], prop[1], prop[2], self.z,
+                                                    self.ci))
 
 
 def _decimals_triple(decimals: object) -> tuple[int, int, int]:
@@ -168,15 +173,16 @@ def _percentage(name: str, value: Printed, d: int) -> Decimal:
 
 def parse_figure(estimate: Printed, lower: Printed | None, upper: Printed | None, n: int,
                  decimals: int | Sequence[int] = 2, rounding: str = "single",
-                 z: float = Z975) -> Figure:
+                 z: float = Z975, ci: str = "loglog") -> Figure:
     """Check and parse a printed figure; ``ValueError`` naming the argument at fault.
 
     Each value must be a percentage in ``[0, 100]`` with at most its ``decimals``, and
     ``lower ≤ estimate ≤ upper``; each stands for its :func:`printed_interval` under
-    ``rounding`` (``"single"`` or ``"double"``).
+    ``rounding`` (``"single"`` or ``"double"``); the bounds are of the ``ci`` type.
     """
     n = check_count("n", n, minimum=1)
     z = check_z(z)
+    ci = check_ci(ci)
     if rounding not in ROUNDINGS:
         raise ValueError(f"rounding must be 'single' or 'double', got {rounding!r}")
     decs = _decimals_triple(decimals)
@@ -189,17 +195,19 @@ def parse_figure(estimate: Printed, lower: Printed | None, upper: Printed | None
         raise ValueError(f"upper must not be below estimate={est}, got {upper!r}")
     ivs = tuple(None if v is None else printed_interval(v, d, rounding)
                 for v, d in zip((est, lo, up), decs, strict=True))
-    return Figure(n, (est, lo, up), decs, rounding, z, ivs)
+    return Figure(n, (est, lo, up), decs, rounding, z, ivs, ci)
 
 
 @dataclass(frozen=True, eq=False)
 class RiskSetSolutions(Sequence):
     """The risk-set sequences matching a printed estimate and CI (a ``Sequence`` of tuples).
 
-    ``exhaustive`` is False when more than ``limit`` sequences exist: then only the first
-    ``limit`` (in search order, sorted) are held and ``count_at_least`` is a lower bound on how
-    many there are.  ``*_interval`` are the exact rounding intervals used, in percent (``None``
-    when the value was not printed).  Compares equal to a list/tuple of the same sequences.
+    ``exhaustive`` is False when more than ``limit`` sequences exist, or when the time budget
+    ran out first (``timed_out``): then only the sequences found (at most ``limit``, in search
+    order, sorted) are held and ``count_at_least`` is a lower bound on how many there are.
+    ``*_interval`` are the exact rounding intervals used, in percent (``None`` when the value
+    was not printed); ``ci`` the interval type.  Compares equal to a list or tuple of the
+    same sequences.
     """
 
     solutions: tuple[tuple[int, ...], ...]
@@ -216,6 +224,8 @@ class RiskSetSolutions(Sequence):
     estimate_interval: Interval
     lower_interval: Interval | None
     upper_interval: Interval | None
+    ci: str = "loglog"
+    timed_out: bool = False
 
     def __len__(self) -> int:
         return len(self.solutions)
