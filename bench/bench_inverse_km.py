@@ -29,7 +29,7 @@ import time
 from decimal import Decimal
 from queue import Empty
 
-from blina import data_path, inverse_km
+from blina import data_path
 from blina.inverse_km import km_risk_sets, km_risk_sets_naive
 from blina.stats.km import km_estimate_and_ci
 from blina.stats.rounding import decimals_of, fmt, parse_numbers
@@ -123,10 +123,8 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
-def main() -> int:
-    print(f"inverse Kaplan-Meier benchmark (best of {REPEAT} runs, wall clock)")
-    print()
-    # 1. the paper's figures
+def bench_paper() -> bool:
+    """1. the paper's figures, both rounding models, together under TARGET_PAPER."""
     figures = paper_figures()
     t_paper, results = best_time(lambda: solve_paper(figures))
     print(f"{'figure':34} {'n':>4} {'single':>8} {'double':>8}")
@@ -138,12 +136,14 @@ def main() -> int:
         shown = f"{est}" + (f" ({lo}-{up})" if lo is not None else "")
         print(f"{claim:34} {n:>4} {cells[0]:>8} {cells[1]:>8}   {shown}")
     print(f"  (number of risk-set sequences; '+' = more than limit={1000})")
-    ok_paper = t_paper < TARGET_PAPER
+    ok = t_paper < TARGET_PAPER
     print(f"{len(figures)} figures x 2 rounding models: {t_paper:.3f} s "
-          f"(target < {TARGET_PAPER} s) {verdict(ok_paper)}")
-    print()
+          f"(target < {TARGET_PAPER} s) {verdict(ok)}")
+    return ok
 
-    # 2. n = 1000, 40 events: five constructed censoring patterns, the slowest must pass
+
+def bench_large() -> bool:
+    """2. n = 1000 with 40 events: five patterns shown, SWEEP more summarised."""
     times = []
     for seed in range(2024, 2029):
         seq = large_case(seed=seed)
@@ -158,7 +158,6 @@ def main() -> int:
         times.append(t_large)
         print(head + f"{held} sequences held, exhaustive={exhaustive}, events {counts}, "
               f"{t_large:.3f} s")
-    # ... and a sweep of further patterns, summarised (one line each would drown the table)
     sweep = []
     for seed in range(2029, 2029 + SWEEP):
         est, lo, up = printed(large_case(seed=seed))
@@ -169,12 +168,14 @@ def main() -> int:
           f"{sweep[SWEEP // 2]:.3f} s, slowest {sweep[-1]:.3f} s, "
           f"{sum(t >= TARGET_LARGE for t in sweep)} at or over {TARGET_LARGE} s")
     times += sweep
-    ok_large = max(times) < TARGET_LARGE
+    ok = max(times) < TARGET_LARGE
     print(f"slowest of {len(times)}: {max(times):.3f} s (target < {TARGET_LARGE} s) "
-          f"{verdict(ok_large)}")
-    print()
+          f"{verdict(ok)}")
+    return ok
 
-    # 2b. harder: printed figures no censoring pattern made (reported, not a target)
+
+def bench_perturbed() -> None:
+    """2b. printed figures no censoring pattern made (reported, not a target)."""
     perturbed = []
     for seed in range(2024, 2024 + PERTURB_SEEDS):
         est, lo, up = printed(large_case(seed=seed))
@@ -189,20 +190,22 @@ def main() -> int:
           f"{answered[len(answered) // 2]:.3f} s, slowest {answered[-1]:.3f} s, "
           f"{sum(t >= TARGET_LARGE for t in answered)} answered at or over {TARGET_LARGE} s "
           "(reported only)")
-    print()
 
-    # 2c. few patients, most of them dead: the branch and bound's weak spot (reported only)
+
+def bench_few_patients() -> None:
+    """2c. few patients, most of them dead: the branch and bound's weak spot (reported)."""
     for args in (("12.73", "0.83", "41.24", 23), ("8.25", "0.78", "27.73", 39)):
         answer = timed_in_subprocess(args, CUTOFF)
         shown = (f"{answer[1]} sequences held, exhaustive={answer[2]}, events {answer[3]}, "
                  f"{answer[0]:.3f} s") if answer else f"no answer within {CUTOFF:.0f} s"
         print(f"n={args[3]}, {args[0]}% ({args[1]}-{args[2]}): {shown} (reported only)")
-    print()
 
-    # 3. naive enumeration vs branch and bound
+
+def bench_small_cases() -> bool:
+    """3. brute force against meet in the middle and the branch and bound alone."""
     print(f"{'small case':28} {'n':>3} {'naive s':>9} {'middle s':>9} {'ratio':>8} "
           f"{'b&b s':>9} {'ratio':>8} agree")
-    ok_agree = True
+    ok = True
     rng = random.Random(7)
     for n in (10, 12, 14, 16):
         truth = tuple(sorted(rng.sample(range(2, n + 1), n // 3), reverse=True))
@@ -210,17 +213,29 @@ def main() -> int:
         t_naive, naive = best_time(lambda e=e, lo_=lo_, up_=up_, n=n:
                                    km_risk_sets_naive(e, lo_, up_, n), repeat=1)
         t_fast, fast = best_time(lambda e=e, lo_=lo_, up_=up_, n=n: km_risk_sets(e, lo_, up_, n))
-        saved, inverse_km.MITM_MAX_N = inverse_km.MITM_MAX_N, 0  # the branch and bound alone
-        try:
-            t_bb, bb = best_time(lambda e=e, lo_=lo_, up_=up_, n=n: km_risk_sets(e, lo_, up_, n))
-        finally:
-            inverse_km.MITM_MAX_N = saved
+        t_bb, bb = best_time(lambda e=e, lo_=lo_, up_=up_, n=n:  # the branch and bound alone
+                             km_risk_sets(e, lo_, up_, n, strategy="branch"))
         agree = (list(fast) == naive == list(bb) and fast.exhaustive and bb.exhaustive
                  and truth in naive)
-        ok_agree &= agree
+        ok &= agree
         print(f"{e + ' (' + lo_ + '-' + up_ + ')':28} {n:>3} {t_naive:>9.4f} {t_fast:>9.5f} "
               f"{t_naive / max(t_fast, 1e-9):>7.0f}x {t_bb:>9.5f} "
               f"{t_naive / max(t_bb, 1e-9):>7.0f}x {verdict(agree)}")
+    return ok
+
+
+def main() -> int:
+    print(f"inverse Kaplan-Meier benchmark (best of {REPEAT} runs, wall clock)")
+    print()
+    ok_paper = bench_paper()
+    print()
+    ok_large = bench_large()
+    print()
+    bench_perturbed()
+    print()
+    bench_few_patients()
+    print()
+    ok_agree = bench_small_cases()
     print()
     print(f"summary: paper {verdict(ok_paper)}, n=1000 {verdict(ok_large)}, "
           f"naive agreement {verdict(ok_agree)}")

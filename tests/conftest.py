@@ -97,24 +97,30 @@ def book_server(book_html):
 
 
 @pytest.fixture(scope="session")
-def browser(chromium_path, tmp_path_factory):
+def playwright_session():
+    """One Playwright for the session (its sync API cannot run twice at once)."""
     from playwright.sync_api import sync_playwright
 
-    profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(profile), executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1280, "height": 900})
+        yield pw
 
-        def guard(route):
-            if is_local(route.request.url):
-                route.continue_()
-            else:
-                route.abort("blockedbyclient")
 
-        context.route("**/*", guard)
-        yield context
-        context.close()
+@pytest.fixture(scope="session")
+def browser(chromium_path, tmp_path_factory, playwright_session):
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    context = playwright_session.chromium.launch_persistent_context(
+        str(profile), executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS,
+        viewport={"width": 1280, "height": 900})
+
+    def guard(route):
+        if is_local(route.request.url):
+            route.continue_()
+        else:
+            route.abort("blockedbyclient")
+
+    context.route("**/*", guard)
+    yield context
+    context.close()
 
 
 @dataclass
@@ -208,3 +214,99 @@ def book_pages(book_html) -> list[str]:
              if not skip & set(p.relative_to(book_html).parts[:-1])]
     assert "index.html" in pages, f"no index.html in {book_html}"
     return pages
+
+
+# ---------------------------------------------------------------- JupyterLab (tests/test_lab.py)
+
+LAB_TOKEN = "blina-lab-test"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def lab_request(base: str, path: str, method: str = "GET"):
+    """A JSON request to the test JupyterLab's REST API (None for an empty answer)."""
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(base + path, method=method,
+                                     headers={"Authorization": f"token {LAB_TOKEN}"})
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        body = answer.read()
+    return json.loads(body) if body else None
+
+
+@pytest.fixture(scope="session")
+def lab_server():
+    """JupyterLab from this environment on a free loopback port, serving the repository.
+
+    Configured as ``make lab`` and Binder's postBuild configure it (``blina.lab.configure``),
+    in a private config folder (``JUPYTER_CONFIG_DIR``), with a known token and notebook
+    windowing off so that every cell is in the page. Yields the base URL.
+
+    Its folders (config, runtime, workspaces) are in a private temporary folder, not under
+    pytest's base temp: another pytest session on the machine may prune that one, and the
+    server's kernel connection files with it.
+    """
+    import subprocess
+    import sys
+    import tempfile
+    import time
+    import urllib.error
+
+    from blina.lab import configure
+
+    holder = tempfile.TemporaryDirectory(prefix="blina-lab-")
+    home = Path(holder.name)
+    configure(home / "config", {"@jupyterlab/notebook-extension:tracker":
+                                {"windowingMode": "none", "autoStartDefaultKernel": True}})
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"),
+           "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "JUPYTER_PLATFORM_DIRS": "1"}
+    port = _free_port()
+    command = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
+               "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={LAB_TOKEN}",
+               f"--ServerApp.root_dir={ROOT}", f"--LabApp.workspaces_dir={home / 'ws'}",
+               "--ServerApp.port_retries=0"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
+    log = open(home / "server.log", "w")  # noqa: SIM115 - closed after the session
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            lab_request(base, "/api/status")
+            break
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail("JupyterLab did not start:\n" + (home / "server.log").read_text())
+            time.sleep(0.5)
+    yield base
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    log.close()
+    if os.environ.get("BLINA_KEEP_LAB_LOG"):
+        print((home / "server.log").read_text()[-5000:])
+    holder.cleanup()
+
+
+@pytest.fixture(scope="session")
+def lab_browser(chromium_path, playwright_session):
+    """A fresh Chromium context for JupyterLab. Unlike ``browser`` it routes no request:
+    Playwright's request interception keeps JupyterLab from starting the notebook's kernel
+    (it then asks "Select Kernel"). JupyterLab is configured to fetch no news."""
+    chromium = playwright_session.chromium.launch(executable_path=chromium_path, headless=True,
+                                                  args=CHROMIUM_ARGS)
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    yield context
+    context.close()
+    chromium.close()

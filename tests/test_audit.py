@@ -3,15 +3,15 @@ the command line ``python -m blina audit`` (JSON, CSV and text table; errors).""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
-import os
-import subprocess
-import sys
+from dataclasses import dataclass
 
 import pandas as pd
 import pytest
 
+from blina.__main__ import main
 from blina.audit import (
     MARKS,
     STATUSES,
@@ -22,9 +22,11 @@ from blina.audit import (
     side_by_side,
     status_counts,
 )
+from blina.audit import scorecard as audit_scorecard
 from blina.data.paths import data_path
 
-FIELDS = ["claim_id", "section", "quote", "reported", "recomputed", "status", "explanation"]
+FIELDS = ["claim_id", "section", "quote", "reported", "recomputed", "status", "basis",
+          "explanation"]
 
 
 @pytest.fixture(scope="module")
@@ -37,10 +39,22 @@ def table(ctx) -> pd.DataFrame:
     return audit(ctx)
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "blina", "audit", *args], capture_output=True,
-                          text=True, encoding="utf-8", timeout=300, env=env)
+@dataclass
+class _Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def _cli(*args: str) -> _Run:
+    """``python -m blina audit ARGS`` run in this process (``main``), output captured."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(["audit", *args])
+        except SystemExit as stop:  # argparse rejects bad options with exit status 2
+            code = stop.code
+    return _Run(code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +67,7 @@ def cli_json() -> list[dict]:
 # ---------------------------------------------------------------- every row, one verdict
 def test_every_ledger_row_gets_exactly_one_verdict(ctx, table):
     ledger = list(ctx.claims.claim_id)
-    assert len(ledger) == 153 and len(set(ledger)) == 153
+    assert len(ledger) == 176 and len(set(ledger)) == 176
     assert list(table.claim_id) == ledger  # same rows, same order, no duplicates
     assert table["status"].notna().all()
     assert set(table["status"].astype(str)) <= set(STATUSES)
@@ -68,16 +82,23 @@ def test_registry_covers_the_ledger_exactly(ctx):
 def test_status_counts_of_the_whole_ledger(table):
     counts = status_counts(table)
     assert list(counts.index) == list(STATUSES)
-    assert counts.sum() == 153
-    assert counts.to_dict() == {"reproduced": 47, "consistent": 46, "discrepant": 23,
-                                "unverifiable": 37}
+    assert counts.sum() == 176
+    assert counts.to_dict() == {"reproduced": 48, "consistent": 53, "discrepant": 28,
+                                "unverifiable": 47}
+
+
+def test_scorecard_keeps_the_table_rows_apart(table):
+    card = audit_scorecard(table)
+    assert card.loc["≈ consistent"].tolist() == [42, 11, 53]
+    assert card.loc["total"].tolist() == [165, 11, 176]
+    assert card["all"].iloc[:4].tolist() == status_counts(table).tolist()
 
 
 def test_survival_verdicts_by_section(table):
     s34 = table[table.section == "3.4"]
     assert len(s34) == 40
-    assert status_counts(s34).to_dict() == {"reproduced": 0, "consistent": 24, "discrepant": 11,
-                                            "unverifiable": 5}
+    assert status_counts(s34).to_dict() == {"reproduced": 0, "consistent": 24, "discrepant": 12,
+                                            "unverifiable": 4}
 
 
 def test_audit_fails_loudly_when_a_claim_has_no_check(ctx):
@@ -155,7 +176,7 @@ def test_side_by_side_for_a_section():
 
 # ---------------------------------------------------------------- command line
 def test_cli_json_has_every_field_for_every_claim(cli_json, ctx):
-    assert isinstance(cli_json, list) and len(cli_json) == 153
+    assert isinstance(cli_json, list) and len(cli_json) == 176
     for obj in cli_json:
         assert set(FIELDS) <= set(obj), obj.get("claim_id")
         assert obj["status"] in STATUSES
@@ -181,7 +202,7 @@ def test_cli_table_and_filters():
     assert lines[0].split() == ["claim_id", "reported", "recomputed", "status"]
     assert "res-3.4-os2y-nofurther-ci" in res.stdout
     assert "abs-os2y-all" not in res.stdout  # another section
-    assert lines[-1] == "reproduced: 0, consistent: 0, discrepant: 11, unverifiable: 0 (total 11)"
+    assert lines[-1] == "reproduced: 0, consistent: 0, discrepant: 12, unverifiable: 0 (total 12)"
 
 
 def test_cli_csv():
@@ -198,6 +219,14 @@ def test_cli_rejects_an_unknown_format():
     assert res.returncode == 2
     assert "invalid choice: 'xml'" in res.stderr and "table" in res.stderr
     assert res.stdout == ""
+
+
+def test_cli_rejects_an_unknown_section_listing_the_valid_ones():
+    res = _cli("--section", "99")
+    assert res.returncode == 2 and res.stdout == ""
+    assert "unknown section '99'" in res.stderr
+    assert ("abstract, 1, 2.1, 2.2, 2.3, 2.4, 3.1, table1, 3.2, 3.3, table3, 3.4, figure1, "
+            "figure2, 4, 5") in res.stderr
 
 
 def test_cli_rejects_an_unknown_status():

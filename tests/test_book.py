@@ -44,6 +44,7 @@ def _mini_book(tmp_path, chapter_body: str):
 
 
 @pytest.mark.book
+@pytest.mark.slow
 def test_a_cell_exception_fails_the_build_naming_chapter_and_cell(tmp_path):
     body = ("```{code-cell} ipython3\nx = 1\n```\n\n"
             "```{code-cell} ipython3\nraise RuntimeError('boom in the second cell')\n```\n")
@@ -56,6 +57,7 @@ def test_a_cell_exception_fails_the_build_naming_chapter_and_cell(tmp_path):
 
 
 @pytest.mark.book
+@pytest.mark.slow
 def test_a_sphinx_warning_fails_the_build(tmp_path):
     body = "A reference to {ref}`a-label-that-does-not-exist`.\n"
     proc = _mini_book(tmp_path, body)

@@ -14,7 +14,7 @@ from blina.audit import STATUSES, AuditContext, registry
 from blina.stats.rounding import parse_numbers
 
 #: the check modules of the claims outside the survival results
-MODULES = ("methods", "characteristics", "response", "toxicity", "discussion")
+MODULES = ("introduction", "methods", "characteristics", "response", "toxicity", "discussion")
 CHECKS = {cid: fn for name in MODULES
           for cid, fn in importlib.import_module(f"blina.audit.checks.{name}").CHECKS.items()}
 
@@ -50,7 +50,7 @@ def verdict(ctx, cid):
 
 # ---------------------------------------------------------------- coverage
 def test_every_non_survival_claim_has_a_check(ctx, mine):
-    assert len(mine) == 106
+    assert len(mine) == 123
     assert sorted(set(mine) - set(CHECKS)) == []
     assert sorted(set(CHECKS) - set(mine)) == []
 
@@ -59,6 +59,21 @@ def test_audit_registry_holds_these_checks(mine):
     reg = registry()
     assert set(mine) <= set(reg)
     assert all(reg[c] is CHECKS[c] for c in mine)
+
+
+def test_table3_rows_rest_on_the_table_alone(verdicts):
+    table_only = sorted(c for c, v in verdicts.items() if v.basis == "table")
+    assert table_only == sorted(c for c in verdicts if c.startswith("tab-3-") and c != "tab-3-n-30")
+    assert len(table_only) == 11
+    assert all(verdicts[c].status == "consistent" for c in table_only)
+    assert "not evidence" in verdicts["tab-3-anemia"].explanation
+
+
+def test_a_schedule_that_fits_the_definition_is_no_contradiction(ctx):
+    claims = ctx.claims.copy()
+    claims.loc[claims.claim_id == "met-2.2-dose-28-6to10d", "reported"] = "28; 6–9"
+    v = verdict(AuditContext(claims=claims), "met-2.2-short-course-lt10d")
+    assert v.status == "unverifiable" and "fits the definition" in v.explanation
 
 
 def test_every_status_is_used_and_explained(verdicts, capsys):
@@ -99,6 +114,7 @@ def test_explanations_contain_the_recomputed_numbers(verdicts):
     ("disc-multilinear-nonresp-3", "(6, 9, 24)"),
     ("disc-relapse-after-hsct-1", "(21)"),
     ("tab-1-prior-hsct-cases", "8, 15, 18"),
+    ("met-2.1-adults", "aged 18–77; the youngest, 18 years old"),
 ])
 def test_reproduced(ctx, cid, numbers):
     v = verdict(ctx, cid)
@@ -118,6 +134,10 @@ def test_reproduced(ctx, cid, numbers):
     ("res-3.2-nonresp-death-causes", ["4 of the 5 deaths", "(6)"]),
     ("disc-multilinear-no-mrd", ["2 of 9 patients in 2R/3R MRD-negative (7, 23)"]),
     ("met-2.3-bm-neutrophil-1000", ["1.0 × 10^6/L", "1000/μL"]),
+    ("met-2.2-short-course-lt10d", ["contradicts itself", "less than 10 days",
+                                    "28 μg/day for 6–10 days", "given 10 days at full dose"]),
+    ("disc-short-course-lt10d", ["contradicts itself", "less than 10 days"]),
+    ("disc-nonresp-28d-after-7to10d", ["7–10 days", "give 6–10 days at full dose"]),
 ])
 def test_discrepant(ctx, cid, numbers):
     v = verdict(ctx, cid)
@@ -134,6 +154,8 @@ def test_discrepant(ctx, cid, numbers):
     ("res-3.2-relapse-retreated-4", ["(7, 17, 18, 21)"]),
     ("tab-3-anemia", ["0 ≤ 9 ≤ 25 ≤ 30"]),
     ("con-5-bridge", ["24/30 = 80.0%", "22/25"]),
+    ("met-2.4-prism-9", ["8 of 9 printed CIs are log(−log) Greenwood intervals"]),
+    ("met-2.4-km-method", ["13 of 15 printed estimates are Kaplan–Meier products"]),
 ])
 def test_consistent(ctx, cid, numbers):
     v = verdict(ctx, cid)
@@ -145,7 +167,16 @@ def test_consistent(ctx, cid, numbers):
 # ---------------------------------------------------------------- unverifiable
 @pytest.mark.parametrize("cid, reason", [
     ("met-2.2-dose-9-3d", "no per-patient dose"),
-    ("met-2.2-short-course-lt10d", "disagree at exactly 10 days"),
+    ("intro-5y-survival-60-70", "pediatric-inspired protocols [1–4]"),
+    ("intro-rr-cr-20-30", "[8–11]"),
+    ("intro-blina-vs-chemo", "44% CR/CRh/CRi within 12 weeks, median OS 7.7 months"),
+    ("abs-cost-dose-reduction", "no cost, dose or prescribing data"),
+    ("met-2.1-years", "dates are not published"),
+    ("met-2.2-corticosteroids", "Premedication is not recorded"),
+    ("met-2.4-ctcae-v5", "grading criteria"),
+    ("disc-benefit-significant", "single-arm study has neither"),
+    ("disc-first-study", "priority claim"),
+    ("disc-low-burden-longterm", "15: 81%, 16: 30%, 19: 11%"),
     ("met-2.3-cr-anc", "A definition"),
     ("res-3.1-cns-none", "not recorded"),
     ("disc-noninferior-28d", "non-inferiority"),

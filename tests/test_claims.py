@@ -20,13 +20,14 @@ from blina.stats.rounding import normalise_dashes, parse_numbers
 REPO = Path(__file__).resolve().parents[1]
 CLAIMS = REPO / "data" / "claims.csv"
 COLUMNS = ["claim_id", "section", "quote", "reported", "kind", "denominator", "note"]
-SECTIONS = {"abstract", "2.2", "2.3", "3.1", "table1", "3.2", "table2", "3.3", "table3", "3.4",
-            "4", "5"}
+SECTIONS = {"abstract", "1", "2.1", "2.2", "2.3", "2.4", "3.1", "table1", "3.2", "table2", "3.3",
+            "table3", "3.4", "figure1", "figure2", "4", "5"}
 KINDS = {"count", "percent", "median", "mean", "range", "km_estimate", "km_ci", "p_value",
          "followup", "dose", "duration", "statement"}
-PREFIX = {"abstract": "abs-", "2.2": "met-2.2-", "2.3": "met-2.3-", "3.1": "res-3.1-",
-          "3.2": "res-3.2-", "3.3": "res-3.3-", "3.4": "res-3.4-", "table1": "tab-1-",
-          "table2": "tab-2-", "table3": "tab-3-", "4": "disc-", "5": "con-5-"}
+PREFIX = {"abstract": "abs-", "1": "intro-", "2.1": "met-2.1-", "2.4": "met-2.4-",
+          "figure1": "fig-1", "figure2": "fig-2", "2.2": "met-2.2-", "2.3": "met-2.3-",
+          "3.1": "res-3.1-", "3.2": "res-3.2-", "3.3": "res-3.3-", "3.4": "res-3.4-",
+          "table1": "tab-1-", "table2": "tab-2-", "table3": "tab-3-", "4": "disc-", "5": "con-5-"}
 SURVIVAL_KINDS = {"km_estimate", "km_ci", "p_value", "followup"}
 
 
@@ -124,7 +125,10 @@ def test_survival_ids_follow_the_naming_rule(claims):
                      if s != "3.4" and is_survival_id(c, s))
     assert outside == ["abs-os-pfs-further-better", "abs-os2y-all", "abs-pfs2y-all",
                        "disc-median-os-nofurther", "disc-median-os-pfs-all-undefined",
-                       "disc-os-pfs-further-better", "disc-os-pfs-therapy-nodiff"]
+                       "disc-os-pfs-further-better", "disc-os-pfs-hsct-better",
+                       "disc-os-pfs-therapy-nodiff", "fig-1cd-os-pfs-better",
+                       "fig-2ab-os-pfs-better", "fig-2cd-os-pfs-nodiff",
+                       "fig-2ef-os-pfs-responders", "met-2.4-pfs-nonresponders"]
 
 
 def test_counts_per_section(claims, capsys):

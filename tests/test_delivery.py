@@ -24,6 +24,8 @@ from booktools import HEADER, ROOT
 from tools.book.build import build
 from tools.book.ext import accessible
 
+pytestmark = pytest.mark.slow  # two tiny books built
+
 OWNER, REPO, BRANCH = "example-org", "blina-book", "teaching"
 CHAPTER = "book/alpha"  # the one chapter of the tiny book (a MyST notebook)
 CHAPTER_MD = HEADER + textwrap.dedent("""\

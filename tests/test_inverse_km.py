@@ -10,7 +10,6 @@ The solver is compared with a brute-force ``itertools`` enumeration written in t
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from itertools import combinations
@@ -19,16 +18,11 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from blina import inverse_km
-from blina.inverse_km import (
-    RiskSetSolutions,
-    _luby,
-    _max_v,
-    _min_v,
-    km_risk_sets,
-    max_estimate,
-    min_events,
-)
+from blina.inverse_km import RiskSetSolutions, km_risk_sets, max_estimate, min_events
+from blina.inverse_km.bounds import admissible_window, max_v, min_v
+from blina.inverse_km.heuristics import luby
+from blina.inverse_km.middle import meet_in_the_middle
+from blina.inverse_km.problem import parse_figure, solution_order
 from blina.stats.km import km_estimate
 
 Z = 1.959963984540054  # Φ⁻¹(0.975)
@@ -276,16 +270,10 @@ def small_case(draw):
     return n, seq, decimals, rounding, shift
 
 
-@contextmanager
-def method(name: str):
-    """Force one of the two exhaustive searches: meet in the middle (the default for small
-    n) or the branch and bound (the only one above ``MITM_MAX_N``)."""
-    saved = inverse_km.MITM_MAX_N
-    inverse_km.MITM_MAX_N = saved if name == "middle" else 0
-    try:
-        yield
-    finally:
-        inverse_km.MITM_MAX_N = saved
+def strategy(name: str) -> str:
+    """One of the two exhaustive searches: meet in the middle (the default for small n) or the
+    branch and bound (the only one above ``MITM_MAX_N``)."""
+    return "auto" if name == "middle" else "branch"
 
 
 @pytest.mark.parametrize("how", ["middle", "branch"])
@@ -301,8 +289,8 @@ def test_agrees_with_naive_enumeration(how, case):
     est, lo, up = values
     assume(Decimal(lo) <= Decimal(est) <= Decimal(up))
     expected = naive(est, lo, up, n, decimals, rounding)
-    with method(how):
-        res = km_risk_sets(est, lo, up, n, decimals=decimals, rounding=rounding, limit=10**6)
+    res = km_risk_sets(est, lo, up, n, decimals=decimals, rounding=rounding, limit=10**6,
+                       strategy=strategy(how))
     assert res.exhaustive
     assert list(res) == expected
     if shift == (0, 0, 0):
@@ -331,13 +319,12 @@ def test_round_trip_recovers_true_risk_sets(how, data):
     durations, events, at = data.draw(censoring_pattern(32 if how == "middle" else 24))
     n = len(durations)
     truth = risk_sets_of(durations, events, at)
-    s, lo, hi = km_estimate(durations, events, at)  # blina.survival, handles ties itself
+    s, lo, hi = km_estimate(durations, events, at)  # blina.stats.km, handles ties itself
     assert math.isclose(s, float(est_exact(truth)), rel_tol=1e-12, abs_tol=1e-15)
     # print like a statistics package: the estimate exactly, the bounds from their floats
     est_p = str(half_up(est_exact(truth) * 100, 2))
     lo_p, hi_p = str(half_up(100 * lo, 2)), str(half_up(100 * hi, 2))
-    with method(how):
-        res = km_risk_sets(est_p, lo_p, hi_p, n, limit=20_000)
+    res = km_risk_sets(est_p, lo_p, hi_p, n, limit=20_000, strategy=strategy(how))
     if truth and truth[-1] == 1:  # S = 0: every subset of {2..n} followed by risk set 1
         assert res.count_at_least == 2 ** (n - 1)
         assert res.exhaustive == (2 ** (n - 1) <= 20_000)
@@ -433,28 +420,28 @@ def test_min_v_and_max_v_bound_every_k_subset(m, k):
     for combo in combinations(range(m, 1, -1), k):
         dx = sum(_a(r) for r in combo)
         dv = sum(_b(r) for r in combo)
-        assert _min_v(dx, k, m, log_r) <= dv * (1 + 1e-9), combo
-        assert dv <= _max_v(dx, k, m, log_r) * (1 + 1e-9), combo
+        assert min_v(dx, k, m, log_r) <= dv * (1 + 1e-9), combo
+        assert dv <= max_v(dx, k, m, log_r) * (1 + 1e-9), combo
     top = range(m, m - k, -1)
     dx_top = sum(_a(r) for r in top)
     v_top = sum(_b(r) for r in top)  # = k / (m (m − k)), telescoping
     assert math.isclose(v_top, k / (m * (m - k)))
-    assert math.isclose(_min_v(dx_top, k, m, log_r), v_top, rel_tol=1e-9)
-    assert _min_v(dx_top * 0.9, k, m, log_r) == math.inf
+    assert math.isclose(min_v(dx_top, k, m, log_r), v_top, rel_tol=1e-9)
+    assert min_v(dx_top * 0.9, k, m, log_r) == math.inf
 
 
 @pytest.mark.parametrize(("m", "k", "dx"), [(50, 3, 0.2), (50, 10, 0.5), (200, 40, 0.3),
                                             (1000, 40, 0.05), (30, 5, 1.5)])
 def test_min_v_beats_the_simple_bounds(m, k, dx):
     log_r = [-math.inf] + [math.log(r) for r in range(1, m + 1)]
-    bound = _min_v(dx, k, m, log_r)
+    bound = min_v(dx, k, m, log_r)
     top_block = math.expm1(dx) / m  # the cheapest completion with any number of risk sets
     equal_split = k * 4 * math.sinh(dx / k / 2) ** 2  # Karamata: equal parts
     assert bound >= max(top_block, equal_split) * (1 - 1e-12)
 
 
 def test_luby_sequence():
-    assert [_luby(i) for i in range(1, 16)] == [1, 1, 2, 1, 1, 2, 4, 1, 1, 2, 1, 1, 2, 4, 8]
+    assert [luby(i) for i in range(1, 16)] == [1, 1, 2, 1, 1, 2, 4, 1, 1, 2, 1, 1, 2, 4, 8]
 
 
 def test_large_n_every_held_solution_prints_as_given():
@@ -471,22 +458,20 @@ def test_large_n_every_held_solution_prints_as_given():
 
 @pytest.mark.parametrize("chunk", [1, 7, 1000])
 def test_meet_in_the_middle_in_small_blocks_finds_the_same(chunk):
-    """Pairs of halves are checked in blocks of about MITM_CHUNK: tiny blocks (one low subset
+    """Pairs of halves are checked in blocks of about ``chunk``: tiny blocks (one low subset
     each, or a few) must give exactly what brute force gives."""
     cases = [("51.43", "11.78", "81.32", 10), ("27.50", "1.07", "69.26", 12),
              ("50", None, None, 9)]
-    saved = inverse_km.MITM_CHUNK
-    inverse_km.MITM_CHUNK = chunk
-    try:
-        for est, lo, up, n in cases:
-            decimals = 0 if lo is None else 2
-            res = km_risk_sets(est, lo, up, n, decimals=decimals, limit=10**6)
-            want = (naive(est, lo, up, n) if lo is not None else sorted(
-                (c for k in range(n + 1) for c in combinations(range(n, 0, -1), k)
-                 if printed(c, (0, 0, 0))[0] == est), key=lambda s: (len(s), [-r for r in s])))
-            assert res.exhaustive and list(res) == want and want
-    finally:
-        inverse_km.MITM_CHUNK = saved
+    for est, lo, up, n in cases:
+        decimals = 0 if lo is None else 2
+        problem = parse_figure(est, lo, up, n, decimals).problem
+        found = []
+        assert meet_in_the_middle(problem, admissible_window(problem), found, 10**6,
+                                  chunk=chunk)
+        want = (naive(est, lo, up, n) if lo is not None else sorted(
+            (c for k in range(n + 1) for c in combinations(range(n, 0, -1), k)
+             if printed(c, (0, 0, 0))[0] == est), key=lambda s: (len(s), [-r for r in s])))
+        assert sorted(found, key=solution_order) == want and want
 
 
 def test_small_n_with_most_patients_dead_is_fast_enough_to_test():

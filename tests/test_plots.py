@@ -258,3 +258,15 @@ def test_at_risk_counts_agree_with_lifelines(rows):
         expected.append(int((upto["at_risk"] - upto["removed"]).iloc[-1]) if not upto.empty
                         else 0)
     assert at_risk_counts(t, ticks) == expected
+
+
+def test_median_conventions_plot_marks_both_medians():
+    from blina.plots import median_conventions_plot
+
+    fig = median_conventions_plot([2, 4, 6, 9, 12, 14], [1, 1, 1, 0, 0, 0])
+    # S = 5/6 · 4/5 · 3/4 = 1/2 from month 6 to the last follow-up at 14: (6 + 14)/2 = 10
+    assert "falls to exactly 50% at 6 months" in fig.alt_text
+    assert "Prism's median (the midpoint of the flat stretch) is 10 months" in fig.alt_text
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "first time at 50%: 6 months" in labels
+    assert "Prism: midpoint of the 50% stretch: 10 months" in labels

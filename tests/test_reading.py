@@ -109,20 +109,3 @@ def test_pdf_log_and_contents_are_read(tmp_path):
                    "\\contentsline {chapter}{\\numberline {2}Patients and methods}{9}{x}%\n"
                    "\\contentsline {chapter}{Bibliography}{121}{chapter*.2}%\n")
     assert pdf_chapters(toc) == ["Background", "Patients and methods", "Bibliography"]
-
-
-def test_chapter_inputs_change_with_the_data(tmp_path, monkeypatch):
-    """The execution cache is emptied when the package or the data change (tools.book.ext):
-    the digest it keeps follows every data file's bytes."""
-    import shutil
-
-    from tools.book.ext import chapter_inputs
-
-    for path in (ROOT / "data").glob("*"):
-        shutil.copy(path, tmp_path / path.name)
-    monkeypatch.setenv("BLINA_DATA_DIR", str(tmp_path))
-    before = chapter_inputs()
-    assert chapter_inputs() == before
-    ae = tmp_path / "adverse_events.csv"
-    ae.write_text(ae.read_text().replace("Anemia,25,", "Anemia,26,"))
-    assert chapter_inputs() != before

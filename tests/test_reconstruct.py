@@ -14,6 +14,8 @@ from blina.reconstruction import solve as rc
 from blina.reconstruction.files import months, write_csv
 from blina.study import MAX_FOLLOWUP_DAYS
 
+pytestmark = pytest.mark.slow  # one CP-SAT solve (~20–40 s) shared by the module
+
 FILE = blina.data_path("reconstructed_survival.csv")
 DEATHS = {6, 9, 11, 13, 24, 26}                 # Table 2
 RELAPSES = {7, 13, 17, 18, 21}

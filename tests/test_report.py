@@ -54,26 +54,54 @@ def test_section_summary_shares(ledger):
     supported = n34["status"].isin(["reproduced", "consistent"]).mean()
     assert s.loc["3.4", "supported %"] == round(100 * supported)
     assert list(s["supported %"]) == sorted(s["supported %"])  # least supported first
-    assert s.loc["table3", "supported %"] == 100
+    # Table 3: 11 of its 12 rows are coherence checks of the table itself, not support
+    assert (s.loc["table3", "supported %"], s.loc["table3", "table rows only %"]) == (8, 92)
 
 
-def test_scorecard_counts_every_claim_once_in_the_papers_order(ledger):
-    card = audit.scorecard(ledger)
-    assert card["claims"].sum() == len(ledger) == 153
-    assert list(card["section"][:4]) == ["abstract", "2.2", "2.3", "3.1"]
-    row = card.set_index("section").loc["3.4"]
-    assert row["claims"] == 40 and row["chapter"] == "survival"
+def test_section_scorecard_has_a_column_for_table_rows(ledger):
+    card = audit.section_scorecard(ledger)
+    assert list(card.index[:3]) == ["abstract", "1", "2.1"]  # the paper's order
+    assert card.loc["table3"].to_dict() == {"✔ reproduced": 1, "≈ consistent": 0,
+                                            audit.report.TABLE_ONLY: 11, "✘ discrepant": 0,
+                                            "? unverifiable": 0}
+    assert int(card.to_numpy().sum()) == len(ledger)
+
+
+def test_verdict_shares_quote_the_ledger(ledger):
+    shares = audit.verdict_shares(ledger)
+    status = ledger["status"].astype(str)
+    assert shares["claims"] == str(len(ledger))
+    assert int(shares["reproduced"]) + int(shares["consistent-data"]) \
+        + int(shares["table-only"]) == int(status.isin(["reproduced", "consistent"]).sum())
+    assert shares["most-discrepant"] == "3.4" and shares["most-discrepant-n"] == "12"
+    k, n = shares["unverifiable-text"].split(" of ")
+    assert int(n) == int((status == "unverifiable").sum()) and 0 < int(k) <= int(n)
+
+
+def test_chapter_scorecard_counts_every_claim_once_in_the_papers_order(ledger):
+    card = audit.chapter_scorecard(ledger)
+    assert card["claims"].sum() == len(ledger) == 176
+    assert list(card["section"][:4]) == ["abstract", "1", "2.1", "2.2"]
+    rows = card.set_index("section")
+    assert rows.loc["3.4", "claims"] == 40 and rows.loc["3.4", "chapter"] == "survival"
+    # Table 3's coherent rows are counted apart from the claims consistent with the data
+    assert rows.loc["table3", ["reproduced", "consistent", "table-only"]].tolist() == [1, 0, 11]
+    assert rows.loc["figure2", "chapter"] == "audit"
     facts = audit.scorecard_facts(card)
-    assert facts["claims"] == 153
-    assert sum(facts[s] for s in audit.STATUSES) == 153
+    # the book's audit uses the reconstructed times too: four log-rank p-values and the two
+    # "significantly better" statements built on them are shown possible
+    assert facts == {"claims": 176, "reproduced": 48, "consistent": 48, "table-only": 11,
+                     "discrepant": 28, "unverifiable": 41}
 
 
 def test_scorecard_table_links_each_section_to_its_chapter(ledger):
-    table = audit.scorecard_table(audit.scorecard(ledger))
+    table = audit.scorecard_table(audit.chapter_scorecard(ledger))
     page = table._repr_html_()
     assert '<a class="reference internal" href="survival.html">3.4 Survival</a>' in page
     assert '<a class="reference internal" href="characteristics.html">Table 1</a>' in page
     assert "[4 Discussion](discussion.md)" in table._repr_markdown_()
+    assert table.header[1:] == ("✔ reproduced", "≈ consistent", audit.report.TABLE_ONLY,
+                                "✘ discrepant", "? unverifiable", "claims")
 
 
 def test_section_facts(ledger):
@@ -90,7 +118,7 @@ def test_verdict_and_finding_blocks_carry_markdown_for_the_pdf(ledger):
     markdown = verdicts._repr_markdown_()
     for claim in ledger["claim_id"]:
         assert claim.replace("_", "\\_") in markdown, claim
-    assert repr(verdicts).startswith("153 verdicts: 47 reproduced")
+    assert repr(verdicts).startswith("176 verdicts: 48 reproduced")
     findings = audit.findings_block(ledger)
     assert audit.findings_html(ledger) in findings._repr_html_()
     for claim in ledger.loc[ledger["status"] == "discrepant", "claim_id"]:

@@ -27,6 +27,8 @@ from booktools import HEADER, ROOT, executable_chapters
 
 from tools.book import student
 
+pytestmark = pytest.mark.slow  # the student edition of a small book built
+
 # Exercise statements (must survive) and solution markers (must vanish). The solution cell
 # builds its output from pieces, so "GIRAFFE-OUTPUT" exists only as an output.
 STATEMENTS = ["Count the llamas in the first pen and report the total",
@@ -40,6 +42,8 @@ CHAPTER = HEADER + textwrap.dedent("""\
 
     ## Exercises
 
+    +++
+
     ````{exercise}
     :label: ex-llamas
 
@@ -47,6 +51,14 @@ CHAPTER = HEADER + textwrap.dedent("""\
 
     Count the llamas in the first pen and report the total.
     ````
+
+    ```{code-cell} ipython3
+    :tags: [answer, remove-cell]
+
+    answer = ...
+    ```
+
+    +++
 
     ```{solution-start} ex-llamas
     :class: dropdown
@@ -62,6 +74,8 @@ CHAPTER = HEADER + textwrap.dedent("""\
     ```{solution-end}
     ```
 
+    +++
+
     ````{exercise}
     :label: ex-alpacas
 
@@ -69,6 +83,12 @@ CHAPTER = HEADER + textwrap.dedent("""\
 
     Explain why the alpacas outnumber the vicunas in winter.
     ````
+
+    +++ {"tags": ["answer", "remove-cell"]}
+
+    *Your explanation:*
+
+    +++
 
     ````{solution} ex-alpacas
     :class: dropdown
@@ -155,9 +175,18 @@ def test_notebooks_have_the_kept_cells_and_no_outputs(edition):
     out, _ = edition
     notebook = json.loads((out / "notebooks" / "book" / "drills.ipynb").read_text())
     code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
-    assert ["".join(c["source"]) for c in code] == ['print("ordinary" + "-" + "output")']
+    assert ["".join(c["source"]) for c in code] == ['print("ordinary" + "-" + "output")',
+                                                    "answer = ..."]
     assert code[0]["outputs"] == []
+    assert notebook["metadata"]["blina"] == {"chapter": "drills"}
     assert notebook["metadata"]["kernelspec"]["name"] == "python3"
+
+
+def test_an_exercise_without_an_answer_cell_is_reported():
+    text = HEADER + "# Q\n\n````{exercise}\n:label: ex-q\n\nWhy?\n````\n\nMore text.\n"
+    with pytest.raises(ValueError, match=r"ex-q: not in a cell of its own \(split with \+\+\+\); "
+                       r"ex-q: no answer cell \(tagged answer\) right after it"):
+        student.student_notebook(text, "q")
 
 
 def test_no_launch_button_but_an_ipynb_download_in_the_student_html(edition):

@@ -16,7 +16,8 @@ from scipy.stats import chi2
 
 import blina.audit.checks.risk_sets as sc
 from blina.audit import STATUSES, AuditContext, registry
-from blina.audit.checks.medians import plateau_end_window
+from blina.audit.checks.comparisons import one_event_splits
+from blina.audit.checks.medians import curve_end_window, plateau_end_window
 from blina.cohort.figures import KM_FIGURES, printed_km
 from blina.cohort.groups import group_facts
 from blina.inverse_km import km_risk_sets_naive
@@ -59,7 +60,7 @@ def _ctx_with(cohort=None, claims=None) -> AuditContext:
 
 # ---------------------------------------------------------------- coverage
 def test_every_survival_claim_has_exactly_one_check_here(ctx, mine):
-    assert len(mine) == 47
+    assert len(mine) == 53
     assert sorted(set(mine) - set(CHECKS)) == []
     assert sorted(set(CHECKS) - set(mine)) == []
     reg = registry()
@@ -74,7 +75,7 @@ def test_every_verdict_is_well_formed(verdicts):
 
 def test_status_counts_of_the_survival_claims(verdicts):
     counts = pd.Series([v.status for v in verdicts.values()]).value_counts().to_dict()
-    assert counts == {"consistent": 27, "discrepant": 13, "unverifiable": 7}
+    assert counts == {"consistent": 32, "discrepant": 15, "unverifiable": 6}
 
 
 # ---------------------------------------------------------------- the rounding model
@@ -182,11 +183,24 @@ def test_plateau_end_window():
 
 
 @pytest.mark.parametrize("cid", ["res-3.4-os-nofurther-median", "res-3.4-pfs-nofurther-median"])
-def test_no_further_medians_share_a_plateau(verdicts, cid):
+def test_no_further_medians_name_both_conventions_and_both_censoring_cases(verdicts, cid):
     v = verdicts[cid]
     assert v.status == "consistent"
-    assert "(6, 5, 4)" in v.explanation and "[10.5, 14.8]" in v.explanation
-    assert "16.0 months" in v.explanation
+    assert "(6, 5, 4)" in v.explanation
+    assert "midpoint of the flat stretch" in v.explanation
+    assert "S = 0.5000000000000001" in v.explanation and "the time of the last event)" not in \
+        v.explanation
+    assert "OS curve to end between 10.5 and 21 months" in v.explanation
+    assert "PFS curve to end before 14.8 months" in v.explanation
+    assert "both curves end together, at 10.5–14.8 months" in v.explanation
+    assert "16.0 months" in v.explanation and "the two ends differ" in v.explanation
+
+
+def test_curve_end_window():
+    # a curve at 50% after its last event t <= 12: median (t + E)/2 = 10.5 -> E in [10.5, 21)
+    assert curve_end_window(10.5, 12) == (10.5, 21.0)
+    assert curve_end_window(20.0, 12) == (28.0, 40.0)
+    assert curve_end_window(7.4) == (7.4, 14.8)
 
 
 # ---------------------------------------------------------------- discrepant, with numbers
@@ -234,7 +248,11 @@ def test_pfs_figures_contradict_the_os_figures(verdicts, cid, pfs, os_):
     v = verdicts[cid]
     assert v.status == "discrepant"
     assert pfs in v.explanation and os_ in v.explanation
-    assert "7, 17, 18, 21" in v.explanation and "censored at relapse" in v.explanation
+    assert "without a PFS event while still followed for OS" in v.explanation
+    assert "(7, 17, 18, 21, who went on to further treatment) censored at their relapse" in \
+        v.explanation
+    assert "event-free patients censored for PFS before their last contact" in v.explanation
+    assert "fits only if those relapsed" not in v.explanation
 
 
 def test_discussion_median_os_is_the_pfs_median(verdicts):
@@ -255,11 +273,53 @@ def test_p_values_needing_times_are_unverifiable(verdicts, cid, counts):
     assert counts in v.explanation and "not published" in v.explanation
 
 
-def test_pfs_p_value_under_the_censored_reading(verdicts):
+def test_pfs_p_value_cannot_coexist_with_the_printed_estimates(verdicts):
     v = verdicts["res-3.4-pfs-resp-further-p"]
-    p = chi2.sf(4 / 38, 1)  # one event at 19 vs 2 at risk
-    assert v.status == "unverifiable"
+    p = chi2.sf(4 / 38, 1)  # one event at 19 vs 2 at risk: chi2 = (2/21)^2 / (38/441) = 2/19
+    assert v.status == "discrepant"
     assert f"p = {p:.4f}" in v.explanation and "0.746, not 0.745" in v.explanation
+    assert "19 (with further treatment) vs 2 (without)" in v.explanation
+    assert "cannot coexist with the printed estimates" in v.explanation
+
+
+def test_one_event_splits():
+    # one event, a at risk in its group and b in the other: chi2 = b/a; 2/19 gives p 0.7456
+    assert one_event_splits(25, "0.745") == []
+    assert (19, 2) in one_event_splits(25, "0.746")
+    assert all(a + b <= 25 for a, b in one_event_splits(25, "0.5"))
+
+
+@pytest.mark.parametrize("cid, texts", [
+    ("fig-1cd-os-pfs-better", ["OS 96.0% vs 0%; PFS 95.24% vs 0%", "1 death among 25"]),
+    ("fig-2ab-os-pfs-better", ["OS 87.30% vs 50.0%; PFS 85.64% vs 50.0%",
+                               "0.0129 and 0.0095"]),
+    ("fig-2cd-os-pfs-nodiff", ["OS p = 0.7119; PFS p = 0.7456", "far from significance"]),
+    ("fig-2ef-os-pfs-responders", ["chemotherapy 8, CAR-T 3, HSCT 8, blinatumomab 3",
+                                   "nonresponders given further therapy (6, 26)",
+                                   "p = 0.626"]),
+    ("met-2.4-pfs-nonresponders", ["(6, 9, 11, 24, 26)", "2-year PFS of 0%"]),
+    ("disc-os-pfs-therapy-nodiff", ["(chemotherapy 8, CAR-T 3, HSCT 8)",
+                                    "chi2 1.375 on 2 df, p = 0.503"]),
+])
+def test_consistent_captions_and_definitions(verdicts, cid, texts):
+    v = verdicts[cid]
+    assert v.status == "consistent", v.explanation
+    for text in texts:
+        assert text in v.explanation, text
+
+
+def test_hsct_is_not_singled_out(verdicts):
+    v = verdicts["disc-os-pfs-hsct-better"]
+    assert v.status == "discrepant"
+    for text in ("p = 0.503", "HSCT 1/8 (21)", "blinatumomab 0/3", "chemotherapy 2/8 (7, 13)",
+                 "fewest relapses were after blinatumomab", "single out allo-HSCT"):
+        assert text in v.explanation, text
+
+
+def test_discussion_therapy_claim_quotes_a_three_group_test_on_the_reconstruction():
+    v = CHECKS["disc-os-pfs-therapy-nodiff"](AuditContext(), "disc-os-pfs-therapy-nodiff")
+    tail = v.explanation.split("On the RECONSTRUCTED times:")[1]
+    assert "chemotherapy, CAR-T and HSCT" in tail and "df 2" in tail and "df 3" not in tail
 
 
 # ---------------------------------------------------------------- sensitivity

@@ -37,6 +37,7 @@ _EXPORTS = {
     "DataValidationError": "blina.data.validation",
     "data_path": "blina.data.paths",
     "km_risk_sets": "blina.inverse_km",
+    "km_check": "blina.inverse_km",
 }
 
 __all__ = ["__version__", *_EXPORTS]

@@ -16,6 +16,8 @@ from blina import __version__
 COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("blina.audit.cli",
               "a verdict for every numeric claim of the paper (data/claims.csv)"),
+    "km-check": ("blina.inverse_km.cli", "is a printed Kaplan–Meier estimate and CI possible, "
+                 "and with how many events? (one figure or a CSV table)"),
     "reconstruct": ("blina.reconstruction.cli", "rebuild data/reconstructed_survival.csv, the "
                     "RECONSTRUCTED survival times (CP-SAT; --check compares)"),
 }

@@ -41,30 +41,37 @@ Loaded through ``sphinx.extra_extensions: [tools.book.ext]`` in ``_config.yml``;
 9. **The execution cache exists before chapters execute in parallel** (see
    :func:`_create_execution_cache`), so that two chapters executing at once cannot both try to
    create its database.
-10. **The book's own styles and scripts** from ``book/_static``: ``blina.css`` (wrapped
+10. **A cached execution counts only while what the chapter read is unchanged** (data files,
+    package modules; see :mod:`tools.book.reads`): before reading, cache records whose
+    manifest is missing or stale are removed and their chapters re-read
+    (:func:`_drop_stale_executions`), and so are pages whose record another build sharing the
+    cache replaced since this output read them (:func:`_remember_records`: the PDF edition,
+    a test's book); each chapter's kernel is told where to write its
+    manifest (:func:`_expect_reads`) and a manifest of an execution that was cached is kept
+    beside its record (:func:`_keep_reads`).  Active when ``tools/book/build.py`` sets
+    ``$BLINA_BOOK_INPUTS``.
+11. **Reproducible downloads**: the ``.ipynb`` written for download has cell ids derived from
+    the page name and cell position and no execution timestamps, so a rebuild writes the same
+    bytes (see :func:`reproducible_notebook`).
+12. **The book's own styles and scripts** from ``book/_static``: ``blina.css`` (wrapped
     tables, readable captions in dark mode, exercise metadata) and ``blina-search.js``
     (search snippets without TeX source).
-11. **Edition and date in every page's footer**: the ``blina`` package version and the build
+13. **Edition and date in every page's footer**: the ``blina`` package version and the build
     date (``SOURCE_DATE_EPOCH`` if set, for reproducible builds), see :func:`edition`.
-12. **How to get the source**, from the one repository URL: the substitution
+14. **How to get the source**, from the one repository URL: the substitution
     ``{{ repository_source }}`` (used on the front page) says plainly that no address is
     configured while ``repository.url`` is empty, and links the repository once it is set
     (see :func:`repository_source`).
-13. **Numbers are searchable** (:mod:`tools.book.search`), **one citation style**
+15. **Numbers are searchable** (:mod:`tools.book.search`), **one citation style**
     (:mod:`tools.book.citations`, ``bibtex_default_style: blina``) and **exercise metadata**
     with the instructors' table of exercises (:mod:`tools.book.exercises`).
-14. **No stale numbers from the execution cache.**  myst-nb's cache knows a chapter only by its
-    code cells, so a change to the ``blina`` package or to a data file would leave every
-    chapter's cached outputs (and the numbers glued from them) as they were.  A digest of the
-    package's sources and the data files (:func:`chapter_inputs`) is kept beside the cache and
-    in the Sphinx environment; when it changes, the cache is emptied and every page re-read,
-    so each chapter is executed again (see :func:`_outdated_by_inputs`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime
+import hashlib
 import html
 import importlib.util
 import os
@@ -76,7 +83,7 @@ import nbformat
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
-from tools.book import citations, exercises, search
+from tools.book import citations, exercises, reads, search
 
 #: the MathJax combined component the pages load (Sphinx's default: TeX + MathML in, CHTML out)
 MATHJAX_ENTRY = "tex-mml-chtml.js"
@@ -280,7 +287,23 @@ def _ipynb_write(app: Sphinx, pagename, templatename, context, doctree) -> None:
             _, notebook = get_cache(str(cache)).merge_match_into_notebook(notebook)
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(notebook, target)
+    nbformat.write(reproducible_notebook(notebook, pagename), target)
+
+
+#: cell metadata that records when or how long a cell ran (differs on every execution)
+TIMING_METADATA = ("execution",)
+
+
+def reproducible_notebook(notebook, name: str):
+    """``notebook`` with the same bytes whenever its content is the same: cell ``id`` ``i`` is
+    ``<sha1(name)[:8]>-<i>`` (nbformat draws random ids) and timing metadata is dropped."""
+    stem = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+    for i, cell in enumerate(notebook.cells):
+        if "id" in cell or notebook.get("nbformat_minor", 0) >= 5:
+            cell["id"] = f"{stem}-{i}"
+        for key in TIMING_METADATA:
+            cell.get("metadata", {}).pop(key, None)
+    return notebook
 
 
 def _copy_mathjax_early(app: Sphinx) -> None:
@@ -351,48 +374,8 @@ def _execution_cache(app: Sphinx) -> Path | None:
     config = getattr(app.env, "mystnb_config", None)
     if config is None or config.execution_mode != "cache":
         return None
-    cache = Path(config.execution_cache_path)
+    cache = Path(config.execution_cache_path or ".jupyter_cache")  # myst-nb's default
     return cache if cache.is_absolute() else Path(app.srcdir) / cache
-
-
-#: the file beside the execution cache that records the digest it was filled with
-INPUTS_STAMP = "blina-inputs.sha256"
-
-
-def chapter_inputs() -> str:
-    """SHA-256 over what the chapters compute from besides their own code: every source file
-    of the installed ``blina`` package and every file of its data folder (name and bytes)."""
-    import hashlib
-
-    import blina
-    from blina.data.paths import data_dir
-
-    digest = hashlib.sha256()
-    package = Path(blina.__file__).parent
-    files = [(f"blina/{p.relative_to(package)}", p) for p in sorted(package.rglob("*.py"))]
-    files += [(f"data/{p.name}", p) for p in sorted(data_dir().glob("*")) if p.is_file()]
-    for name, path in files:
-        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def _outdated_by_inputs(app: Sphinx, env, added, changed, removed) -> list[str]:
-    """env-get-outdated: when the package or the data changed since the execution cache was
-    filled, empty the cache; when they changed since the environment was pickled, re-read
-    every page (a page read from an unchanged source would keep its old outputs)."""
-    digest = chapter_inputs()
-    cache = _execution_cache(app)
-    if cache is not None and cache.is_dir():
-        stamp = cache / INPUTS_STAMP
-        if not stamp.is_file() or stamp.read_text(encoding="utf-8").strip() != digest:
-            shutil.rmtree(cache)
-    if cache is not None:
-        cache.mkdir(parents=True, exist_ok=True)
-        (cache / INPUTS_STAMP).write_text(digest + "\n", encoding="utf-8")
-    before, env.blina_inputs = getattr(env, "blina_inputs", None), digest
-    if before == digest:
-        return []
-    return sorted(set(env.found_docs) - set(added) - set(changed))  # (none when env is new)
 
 
 def _create_execution_cache(app: Sphinx, env, docnames) -> None:
@@ -406,6 +389,117 @@ def _create_execution_cache(app: Sphinx, env, docnames) -> None:
         get_cache(str(cache)).db  # noqa: B018  (the property creates the database)
 
 
+def _inputs_folder(app: Sphinx) -> Path | None:
+    """Where the chapters' read manifests live (``$BLINA_BOOK_INPUTS``) in cache mode."""
+    folder = os.environ.get(reads.INPUTS_ENV)
+    return Path(folder) if folder and _execution_cache(app) is not None else None
+
+
+def _records(app: Sphinx) -> list:
+    from jupyter_cache import get_cache
+
+    return get_cache(str(_execution_cache(app))).list_cache_records()
+
+
+def _drop_stale_executions(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """env-get-outdated (main process): remove every cache record whose read manifest is
+    missing or stale and return its chapter, so the chapter is read and executed again."""
+    folder = _inputs_folder(app)
+    if folder is None:
+        return []
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(_execution_cache(app)))
+    hashes: dict[str, str | None] = {}
+    again, kept = [], set()
+    for record in cache.list_cache_records():
+        manifest = folder / f"{record.hashkey}.json"
+        if reads.is_fresh(reads.load_manifest(manifest), hashes):
+            kept.add(manifest.name)
+            continue
+        cache.remove_cache(record.pk)
+        docname = env.path2doc(record.uri)
+        if docname in env.found_docs and docname not in added | changed:
+            again.append(docname)
+    for manifest in folder.glob("*.json"):  # manifests of records dropped or replaced
+        if manifest.name not in kept:
+            manifest.unlink()
+    # a record another build made (another output sharing the cache: the PDF, a test's book)
+    # since this environment read the page: the page is read again, to show that execution
+    seen, now = getattr(env, "blina_records", {}), _record_keys(app)
+    again += [doc for doc, key in seen.items()
+              if doc in env.found_docs and doc not in added | changed and now.get(doc) != key]
+    return sorted(set(again))
+
+
+def _record_keys(app: Sphinx) -> dict[str, str]:
+    """The hashkey of the newest execution cache record of each page, by document name."""
+    newest: dict[str, tuple[int, str]] = {}
+    for record in _records(app):
+        docname = app.env.path2doc(record.uri)
+        if docname is not None and record.pk > newest.get(docname, (0, ""))[0]:
+            newest[docname] = (record.pk, record.hashkey)
+    return {doc: key for doc, (_, key) in newest.items()}
+
+
+def _remember_records(app: Sphinx, env) -> None:
+    """env-updated (main process, before the environment is saved): the cache records its pages
+    now show, for :func:`_drop_stale_executions` of the next build of this output."""
+    if _inputs_folder(app) is not None:
+        env.blina_records = _record_keys(app)
+
+
+_RECORDS_BEFORE: dict[str, int] = {}  # per process: newest cache record of a chapter before
+
+
+def _pending(folder: Path, docname: str) -> Path:
+    return folder / "pending" / f"{docname.replace('/', '__')}.json"
+
+
+def _reading(folder: Path, docname: str) -> Path:
+    return folder / "reading" / docname.replace("/", "__")
+
+
+def _newest_record(app: Sphinx, docname: str):
+    path = Path(app.env.doc2path(docname)).resolve()
+    mine = [r for r in _records(app) if Path(r.uri).resolve() == path]
+    return max(mine, key=lambda r: r.pk, default=None)
+
+
+def _expect_reads(app: Sphinx, docname: str, source) -> None:
+    """source-read (in the process that executes the chapter): tell the chapter's kernel,
+    through the environment it inherits, where to write what it reads."""
+    folder = _inputs_folder(app)
+    if folder is None:
+        return
+    pending = _pending(folder, docname)
+    pending.unlink(missing_ok=True)
+    reading = _reading(folder, docname)  # removed once read: left behind, the read crashed
+    reading.parent.mkdir(parents=True, exist_ok=True)
+    reading.write_text(app.env.doc2path(docname) + "\n", encoding="utf-8")
+    newest = _newest_record(app, docname)
+    _RECORDS_BEFORE[docname] = newest.pk if newest is not None else 0
+    os.environ[reads.READS_ENV] = str(pending)
+
+
+def _keep_reads(app: Sphinx, doctree) -> None:
+    """doctree-read: a manifest written by a kernel whose execution was then cached becomes
+    the manifest of that record (a failed execution's is dropped)."""
+    folder, docname = _inputs_folder(app), app.env.docname
+    if folder is None or docname not in _RECORDS_BEFORE:
+        return
+    os.environ.pop(reads.READS_ENV, None)
+    _reading(folder, docname).unlink(missing_ok=True)
+    pending = _pending(folder, docname)
+    if not pending.is_file():
+        return
+    newest = _newest_record(app, docname)
+    if newest is not None and newest.pk > _RECORDS_BEFORE.pop(docname):
+        pending.replace(folder / f"{newest.hashkey}.json")
+    else:
+        pending.unlink()
+
+
 def setup(app: Sphinx) -> dict:
     search.register()
     citations.register()
@@ -414,7 +508,10 @@ def setup(app: Sphinx) -> dict:
         app.add_css_file(name)
     for name in JS_FILES:
         app.add_js_file(name)
-    app.connect("env-get-outdated", _outdated_by_inputs)
+    app.connect("env-get-outdated", _drop_stale_executions)
+    app.connect("source-read", _expect_reads)
+    app.connect("doctree-read", _keep_reads)
+    app.connect("env-updated", _remember_records)
     app.connect("env-before-read-docs", _create_execution_cache)
     app.connect("config-inited", _configure, priority=900)
     app.connect("config-inited", _declare_parallel_safe)

@@ -3,11 +3,14 @@
 Steps (each printed as it runs):
 
 1. ``conf.py`` from ``_config.yml`` and ``_toc.yml``, as for the HTML book
-   (:func:`tools.book.build.sphinx_conf`);
+   (:func:`tools.book.build.sphinx_config`);
 2. ``sphinx-build -b latex`` (Sphinx's LaTeX builder, as ``jupyter-book build --builder
    pdflatex`` runs it) into ``_build/latex``, warnings as errors.  The chapters are executed
-   by myst-nb in ``cache`` mode with the HTML book's execution cache, so after ``make book``
-   nothing is executed again.  Figures reach the PDF as the PNG inside their Markdown output
+   by myst-nb in ``cache`` mode with the HTML book's execution cache and its read manifests
+   (:mod:`tools.book.reads`), so after ``make book`` nothing is executed again and a chapter
+   whose data or modules changed is.  A failure ends with the chapters, cells and warnings
+   that failed (:func:`tools.book.failures.failure_summary`); SIGTERM or SIGINT stops Sphinx
+   and the kernels (:func:`tools.book.build.run_sphinx`).  Figures reach the PDF as the PNG inside their Markdown output
    (:func:`blina.plots.display.figure_markdown`; Sphinx writes it to a file), tables as
    Markdown tables (:class:`blina.display.Table`), math as LaTeX;
 3. ``latexmk`` with XeLaTeX (``latex.latex_engine`` in ``_config.yml``: the chapters use
@@ -35,8 +38,18 @@ import sys
 import time
 from pathlib import Path
 
-from tools.book.build import ROOT, execution_reports, run, sphinx_conf, sphinx_env
+from tools.book.build import (
+    ROOT,
+    WARNINGS,
+    Interrupted,
+    inputs_folder,
+    run,
+    run_sphinx,
+    sphinx_config,
+    sphinx_env,
+)
 from tools.book.ext import PDF_NAME
+from tools.book.failures import failure_summary
 
 __all__ = ["PDF_NAME", "TEX_TOOLS", "build_pdf", "page_count", "pdf_chapters"]
 
@@ -83,21 +96,39 @@ def _typeset(latex: Path, tex: str) -> int:
     return status
 
 
+def latex_sources(source: Path, latex: Path, jobs: int) -> int:
+    """Step 2: the LaTeX sources of the book in ``latex``; return a status."""
+    doctrees = latex.parent / ".doctrees-latex"
+    doctrees.mkdir(parents=True, exist_ok=True)
+    reading = inputs_folder(source) / "reading"
+    for stale in (latex / "reports", reading):
+        shutil.rmtree(stale, ignore_errors=True)
+    # -q: only warnings and errors (Sphinx would print every figure's data URI)
+    cmd = [sys.executable, "-m", "sphinx", "-q", "-j", str(jobs), "-W", "-n", "--keep-going",
+           "-D", "nb_execution_raise_on_error=0", "-w", str(doctrees / WARNINGS),
+           "-b", "latex", "-d", str(doctrees), str(source), str(latex)]
+    status = run_sphinx(cmd, source, sphinx_env(source, latex, doctrees))
+    if status:
+        summary = failure_summary(source, latex, doctrees / WARNINGS, reading)
+        print(f"\n=== what failed ===\n{summary}", flush=True)
+        print("PDF BUILD FAILED: the LaTeX sources do not build (see above)", file=sys.stderr)
+    return status
+
+
 def build_pdf(source: Path, out: Path, jobs: int) -> int:
     """Build the PDF of the book at ``source`` into ``out`` (a folder); return a status."""
     t0 = time.perf_counter()
-    status = sphinx_conf(source)
+    status = sphinx_config(source)
     if status:
         return status
-    build_dir = source / "_build"
-    latex = build_dir / "latex"
-    # -q: only warnings and errors (Sphinx would print every figure's data URI)
-    cmd = [sys.executable, "-m", "sphinx", "-q", "-j", str(jobs), "-W", "-n", "--keep-going",
-           "-b", "latex", "-d", str(build_dir / ".doctrees-latex"), str(source), str(latex)]
-    if run(cmd, cwd=source, env=sphinx_env(build_dir)):
-        execution_reports(latex)
-        print("PDF BUILD FAILED: the LaTeX sources do not build (see above)", file=sys.stderr)
-        return 1
+    latex = source / "_build" / "latex"
+    try:
+        if latex_sources(source, latex, jobs):
+            return 1
+    except Interrupted as stop:
+        print(f"\nPDF BUILD STOPPED by {stop}: Sphinx and the chapters' kernels were stopped",
+              file=sys.stderr)
+        return 128 + stop.signum
     tex = PDF_NAME.replace(".pdf", ".tex")
     if _typeset(latex, tex):
         print("PDF BUILD FAILED", file=sys.stderr)
@@ -126,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     out = (args.out or source / "_build" / "pdf").resolve()
     try:
         return build_pdf(source, out, max(1, args.jobs))
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl-C while LaTeX runs (Sphinx's step handles its own)
         print("PDF BUILD INTERRUPTED", file=sys.stderr)
         return 130
 

@@ -8,7 +8,10 @@ Output, all under ``_build/student/`` (``--out``):
 - ``html/``       the student book, built from ``src/`` by ``tools.book.build``'s ``build()``
                   (same warnings-are-errors rules; its execution cache is ``src/_build/``);
 - ``notebooks/``  every executable chapter as an ``.ipynb`` without solutions and without outputs
-                  (jupytext), to open in JupyterLab, Binder or Colab;
+                  (jupytext), to open in JupyterLab, Binder or Colab. Each exercise is a cell of
+                  its own, followed by its answer cells and a check cell (``blina.exercises``);
+                  the build fails if one is not (:func:`unanswerable_exercises`). The
+                  notebook's metadata names its chapter (``blina.chapter``) for ``make grade``;
 - ``blina-book-student.zip``  ``html/`` + ``notebooks/`` + a short README, the file to hand out.
 
 What counts as a solution (sphinx-exercise syntax, MyST backtick or colon fences):
@@ -241,6 +244,48 @@ def zip_texts(path: Path) -> dict[str, str]:
                 and "/mathjax/" not in name}
 
 
+# ---------------------------------------------------------------- answerable notebooks
+
+EXERCISE_LABEL = re.compile(r"^`{3,}\{exercise\}\s*\n:label:\s*(?P<label>\S+)", re.M)
+
+
+def unanswerable_exercises(cells: list) -> list[str]:
+    """Why exercises of a notebook cannot be answered in it (empty list: all can).
+
+    Each exercise must be a markdown cell of its own (the exercise and nothing else) and be
+    followed by an answer cell (tagged ``answer``) before the next exercise or heading.
+    """
+    problems = []
+    for i, cell in enumerate(cells):
+        if cell.cell_type != "markdown":
+            continue
+        labels = EXERCISE_LABEL.findall(cell.source)
+        if not labels:
+            continue
+        label = labels[0]
+        if len(labels) > 1 or not cell.source.lstrip().startswith(("```", "::")):
+            problems.append(f"{label}: not in a cell of its own (split with +++)")
+        after = cells[i + 1].metadata.get("tags", []) if i + 1 < len(cells) else []
+        if "answer" not in after:
+            problems.append(f"{label}: no answer cell (tagged answer) right after it")
+    return problems
+
+
+def student_notebook(text: str, chapter: str):
+    """The student notebook of a MyST-notebook chapter's text: solutions stripped, no jupytext
+    pairing, the chapter's name in its metadata (``blina.chapter``, read by ``make grade``).
+    Raises ValueError naming the exercises that cannot be answered in it."""
+    import jupytext
+
+    notebook = jupytext.reads(strip_solutions(text), fmt="md:myst")
+    notebook.metadata.pop("jupytext", None)  # a plain notebook, not paired with a .md
+    notebook.metadata["blina"] = {"chapter": chapter}
+    unanswerable = unanswerable_exercises(notebook.cells)
+    if unanswerable:
+        raise ValueError("; ".join(unanswerable))
+    return notebook
+
+
 # ---------------------------------------------------------------- the build
 
 def _is_notebook(path: Path) -> bool:
@@ -330,14 +375,71 @@ html/index.html      the book: open it in a browser (works offline)
 notebooks/           the chapters as Jupyter notebooks, without solutions
 
 The notebooks import the book's `blina` package and its data: run them from a clone of the
-book's repository (`make venv`, then JupyterLab), or on Binder from a chapter's launch button.
+book's repository (`make venv`, then `make lab`). Each exercise is followed by an answer cell
+(replace the ... with your answer), a check cell that says right, close or wrong, and a cell
+for your explanation. Save the notebook and return it to your instructor.
 """
+
+
+#: the time stamp of every zip entry (the zip format's earliest), so a rebuild of the same
+#: edition gives the same bytes
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def write_notebooks(chapters: list[Path], src: Path, dest: Path) -> list[Path]:
+    """Each executable chapter as a student ``.ipynb`` (:func:`student_notebook`: no outputs,
+    answerable) under ``dest``, with fixed cell ids (see
+    :func:`tools.book.ext.reproducible_notebook`).  ``ValueError`` naming the chapter when an
+    exercise cannot be answered."""
+    import jupytext
+
+    from tools.book.ext import reproducible_notebook
+
+    if dest.exists():
+        shutil.rmtree(dest)
+    written = []
+    for chapter in chapters:
+        if not _is_notebook(chapter):
+            continue
+        rel = chapter.relative_to(src).with_suffix(".ipynb")
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            notebook = student_notebook(chapter.read_text(encoding="utf-8"), chapter.stem)
+        except ValueError as err:
+            raise ValueError(f"{chapter.name}: {err}") from None
+        jupytext.write(reproducible_notebook(notebook, rel.with_suffix("").as_posix()), target,
+                       fmt="ipynb")
+        written.append(target)
+    return written
+
+
+def _zip_entry(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16  # rw-r--r--, whatever the umask of the build
+    return info
+
+
+def write_zip(archive: Path, out: Path, readme: str) -> None:
+    """``out/html`` and ``out/notebooks`` (sorted, fixed dates and modes) plus ``readme``
+    into ``archive``, written to a temporary file first: never half a zip."""
+    partial = archive.with_name(f".{archive.name}.{os.getpid()}.tmp")
+    try:
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr(_zip_entry("blina-book-student/README.txt"), readme)
+            for folder in (out / "html", out / "notebooks"):
+                for path in sorted(folder.rglob("*")):
+                    if path.is_file() and path.name != ".buildinfo":
+                        name = f"blina-book-student/{path.relative_to(out).as_posix()}"
+                        zf.writestr(_zip_entry(name), path.read_bytes())
+        partial.replace(archive)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def build_student(source: Path = ROOT, out: Path | None = None, jobs: int = 1) -> int:
     """Build the student edition of the book at ``source`` into ``out``; return a status."""
-    import jupytext
-
     out = (out or source / "_build" / "student").resolve()
     t0 = time.perf_counter()
     print(f"[1/5] copying the book without solutions into {out / 'src'}", flush=True)
@@ -348,6 +450,8 @@ def build_student(source: Path = ROOT, out: Path | None = None, jobs: int = 1) -
     if (out / "html").exists():
         shutil.rmtree(out / "html")
     status = build(out / "src", out / "html", jobs, doctrees=out / ".doctrees")
+    if status > 128:  # stopped by a signal (see tools.book.build)
+        return status
     if status:
         print("STUDENT EDITION FAILED: the stripped copy does not build (errors above). If "
               "`make book` passes, a page refers to something inside a removed solution.",
@@ -355,29 +459,19 @@ def build_student(source: Path = ROOT, out: Path | None = None, jobs: int = 1) -
         return status
 
     print(f"[3/5] writing the chapters as notebooks into {out / 'notebooks'}", flush=True)
-    notebooks = out / "notebooks"
-    if notebooks.exists():
-        shutil.rmtree(notebooks)
-    for chapter in chapters:
-        if not _is_notebook(chapter):
-            continue
-        target = notebooks / chapter.relative_to(out / "src").with_suffix(".ipynb")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        notebook = jupytext.read(chapter)
-        notebook.metadata.pop("jupytext", None)  # a plain notebook, not paired with a .md
-        jupytext.write(notebook, target, fmt="ipynb")
-        print(f"      {target.relative_to(out)}", flush=True)
+    try:
+        notebooks = write_notebooks(chapters, out / "src", out / "notebooks")
+    except ValueError as err:
+        print(f"STUDENT EDITION FAILED: {err}", file=sys.stderr)
+        return 1
+    for path in notebooks:
+        print(f"      {path.relative_to(out)}", flush=True)
 
     print(f"[4/5] zipping html/ and notebooks/ into {out / ZIP_NAME}", flush=True)
     archive = out / ZIP_NAME
     title = f"{yaml.safe_load((out / 'src' / '_config.yml').read_text())['title']}"
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("blina-book-student/README.txt",
-                    README.format(title=title, underline="=" * len(title)))
-        for folder in (out / "html", notebooks):
-            for path in sorted(folder.rglob("*")):
-                if path.is_file() and path.name != ".buildinfo":
-                    zf.write(path, f"blina-book-student/{path.relative_to(out)}")
+    write_zip(archive, out, README.format(title=title, underline="=" * len(title)))
+    notebooks = out / "notebooks"
 
     print("[5/5] leak check: no removed solution text in the HTML, notebooks or zip", flush=True)
     # a solution may quote what a kept cell prints (a data label, say): that text is no leak

@@ -14,6 +14,11 @@ statuses:
 ``unverifiable``
     needs data the paper does not publish (event times, for instance).
 
+Each verdict also says what it rests on (:data:`BASES`): ``data`` — recomputed from, or tested
+against, the published data or the paper's other numbers; ``table`` — the claim *is* a row of a
+table (Table 3), so only the row's internal coherence can be checked.  A coherent table row is
+"consistent" but is not evidence; scorecards show such rows apart (:func:`scorecard`).
+
 A check is a small function ``check(ctx, claim_id) -> Verdict`` registered for one or more
 claim ids in its module's :class:`CheckTable` (``@CHECKS.check("res-3.2-cr-16", ...)``), in
 the style of the R package scrutiny: one small test per kind of claim, and :func:`audit` maps
@@ -30,14 +35,17 @@ from functools import cached_property
 
 import pandas as pd
 
-__all__ = ["CHECK_MODULES", "MARKS", "STATUSES", "AuditContext", "CheckTable", "Verdict",
-           "audit", "registry"]
+__all__ = ["BASES", "CHECK_MODULES", "MARKS", "STATUSES", "AuditContext", "CheckTable",
+           "Verdict", "audit", "registry"]
 
 STATUSES = ("reproduced", "consistent", "discrepant", "unverifiable")
 #: a visible mark beside each status word, so the verdict never rests on colour alone
 MARKS = {"reproduced": "✔", "consistent": "≈", "discrepant": "✘", "unverifiable": "?"}
+#: what a verdict rests on (see the module docstring)
+BASES = ("data", "table")
 #: the modules holding the checks, by section of the paper
 CHECK_MODULES = (
+    "blina.audit.checks.introduction",
     "blina.audit.checks.methods",
     "blina.audit.checks.characteristics",
     "blina.audit.checks.response",
@@ -57,10 +65,13 @@ class Verdict:
     status: str
     recomputed: str
     explanation: str
+    basis: str = "data"
 
     def __post_init__(self):
         if self.status not in STATUSES:
             raise ValueError(f"status must be one of {STATUSES}, got {self.status!r}")
+        if self.basis not in BASES:
+            raise ValueError(f"basis must be one of {BASES}, got {self.basis!r}")
         if not self.explanation.strip():
             raise ValueError("a verdict needs an explanation")
 
@@ -186,7 +197,8 @@ def registry() -> dict[str, CheckFn]:
 
 def audit(ctx: AuditContext | None = None, claim_ids: Iterable[str] | None = None
           ) -> pd.DataFrame:
-    """Run every check; return the ledger with ``recomputed``, ``status``, ``explanation``.
+    """Run every check; return the ledger with ``recomputed``, ``status``, ``explanation``,
+    ``basis``.
 
     Raises ``ValueError`` if a ledger row has no check or a check names an unknown claim, so
     no claim can silently go without a verdict.  With ``claim_ids`` only those claims are
@@ -206,7 +218,7 @@ def audit(ctx: AuditContext | None = None, claim_ids: Iterable[str] | None = Non
     for cid in ids:
         v = ctx.verdict(checks[cid], cid)
         rows.append({"claim_id": cid, "recomputed": v.recomputed, "status": v.status,
-                     "explanation": v.explanation})
+                     "explanation": v.explanation, "basis": v.basis})
     chosen = ctx.claims.set_index("claim_id").loc[ids].reset_index()
     out = chosen.merge(pd.DataFrame(rows), on="claim_id", how="left", validate="1:1")
     out["status"] = pd.Categorical(out["status"], categories=list(STATUSES))

@@ -11,13 +11,14 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from blina.audit.engine import MARKS, STATUSES, AuditContext, audit
+from blina.audit.engine import BASES, MARKS, STATUSES, AuditContext, audit
 from blina.display import Block, Link, as_table, md_escape
 
-__all__ = ["DISCREPANCY_KINDS", "LEDGER_COLUMNS", "SECTIONS", "default_context", "findings_block",
+__all__ = ["CARD_KINDS", "CARD_LABELS", "DISCREPANCY_KINDS", "LEDGER_COLUMNS", "SECTIONS",
+           "TABLE_ONLY", "chapter_scorecard", "default_context", "findings_block",
            "findings_html", "label", "scorecard", "scorecard_facts", "scorecard_table",
-           "section_facts", "section_summary", "side_by_side", "status_counts", "verdicts",
-           "verdicts_block", "verdicts_html"]
+           "section_facts", "section_scorecard", "section_summary", "side_by_side",
+           "status_counts", "verdict_shares", "verdicts", "verdicts_block", "verdicts_html"]
 
 _DEFAULT: list[AuditContext] = []
 
@@ -37,18 +38,26 @@ DISCREPANCY_KINDS = {
         "res-3.4-os2y-resp-further-est", "res-3.4-os2y-resp-nofurther-est",
         "res-3.4-pfs2y-resp-further-est", "res-3.4-pfs2y-resp-nofurther-est"],
     "A cited source that does not give the number": ["disc-trials-cr-34-43"],
+    "The paper contradicting itself": ["met-2.2-short-course-lt10d", "disc-short-course-lt10d",
+                                       "disc-nonresp-28d-after-7to10d", "disc-os-pfs-hsct-better",
+                                       "res-3.4-pfs-resp-further-p"],
 }
 #: each section of the ledger in the paper's order: its heading and the chapter that checks it
 SECTIONS = {
     "abstract": ("Abstract", "audit"),
+    "1": ("1 Introduction", "audit"),
+    "2.1": ("2.1 Study design", "audit"),
     "2.2": ("2.2 Treatment", "methods"),
     "2.3": ("2.3 Assessment of remission", "methods"),
+    "2.4": ("2.4 Statistical analysis", "audit"),
     "3.1": ("3.1 Patient characteristics", "characteristics"),
     "table1": ("Table 1", "characteristics"),
     "3.2": ("3.2 Outcomes", "response"),
     "3.3": ("3.3 Toxicity", "toxicity"),
     "table3": ("Table 3", "toxicity"),
     "3.4": ("3.4 Survival", "survival"),
+    "figure1": ("Figure 1 caption", "audit"),
+    "figure2": ("Figure 2 caption", "audit"),
     "4": ("4 Discussion", "discussion"),
     "5": ("5 Conclusion", "conclusions"),
 }
@@ -117,34 +126,103 @@ def status_counts(table: pd.DataFrame | None = None) -> pd.Series:
     return table["status"].value_counts().reindex(list(STATUSES), fill_value=0)
 
 
+def scorecard(table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Claims per verdict, with the table rows checked only for coherence shown apart.
+
+    Columns: ``tested against the data`` (basis ``data``), ``table row, coherence only`` (basis
+    ``table``: a row of Table 3 is its own only source) and ``all``; one row per status, labelled
+    with its mark, and a total.
+    """
+    table = verdicts() if table is None else table
+    counts = pd.crosstab(table["status"], table["basis"]).reindex(
+        index=list(STATUSES), columns=list(BASES), fill_value=0)
+    out = pd.DataFrame({"tested against the data": counts["data"],
+                        "table row, coherence only": counts["table"]})
+    out["all"] = out.sum(axis=1)
+    out.loc["total"] = out.sum()
+    out.index = [label(s) if s in MARKS else s for s in out.index]
+    return out
+
+
+#: the column of a scorecard holding the table rows checked only for coherence
+TABLE_ONLY = "≈ consistent (table row only)"
+
+
+def section_scorecard(ledger: pd.DataFrame) -> pd.DataFrame:
+    """Claims per section (rows, in the paper's order) and verdict (columns, with their marks);
+    the coherent table rows are a column of their own (:data:`TABLE_ONLY`)."""
+    order = list(dict.fromkeys(ledger["section"].astype(str)))
+    kind = [TABLE_ONLY if b == "table" else label(str(st))
+            for st, b in zip(ledger["status"], ledger["basis"], strict=True)]
+    columns = [label(s) for s in STATUSES]
+    columns.insert(2, TABLE_ONLY)
+    counts = pd.crosstab(pd.Categorical(ledger["section"].astype(str), categories=order),
+                         pd.Categorical(kind, categories=columns), dropna=False)
+    return counts.rename_axis(index="section", columns=None)
+
+
+def verdict_shares(ledger: pd.DataFrame) -> dict[str, str]:
+    """The counts the audit chapter's prose quotes, as text: ``claims``, ``reproduced``,
+    ``consistent-data`` (consistent against the data), ``table-only``, ``discrepant``,
+    ``unverifiable-text`` ("31 of 41": unverifiable claims in the introduction, methods and
+    discussion, of all unverifiable ones), ``most-discrepant`` (the section with the most
+    discrepancies) and ``most-discrepant-n``."""
+    status = ledger["status"].astype(str)
+    section = ledger["section"].astype(str)
+    text_sections = {"1", "2.1", "2.2", "2.3", "2.4", "4"}
+    unverifiable = status == "unverifiable"
+    discrepant = section[status == "discrepant"].value_counts()
+    return {
+        "claims": str(len(ledger)),
+        "reproduced": str(int((status == "reproduced").sum())),
+        "consistent-data": str(int(((status == "consistent") & (ledger["basis"] == "data"))
+                                   .sum())),
+        "table-only": str(int((ledger["basis"] == "table").sum())),
+        "discrepant": str(int((status == "discrepant").sum())),
+        "unverifiable-text": f"{int((unverifiable & section.isin(text_sections)).sum())} of "
+                             f"{int(unverifiable.sum())}",
+        "most-discrepant": str(discrepant.index[0]),
+        "most-discrepant-n": str(int(discrepant.iloc[0])),
+    }
+
+
 def section_summary(ledger: pd.DataFrame) -> pd.DataFrame:
-    """Claims per section with the shares (%) supported (reproduced or consistent) and
-    unverifiable, least supported first."""
-    supported = ledger["status"].isin(["reproduced", "consistent"])
+    """Claims per section with the shares (%) supported by the data (reproduced or consistent,
+    table rows checked only for coherence left out), table rows only, and unverifiable; least
+    supported first."""
+    supported = ledger["status"].isin(["reproduced", "consistent"]) & (ledger["basis"] == "data")
     section = ledger["section"].astype(str)
     summary = pd.DataFrame({"claims": section.value_counts(),
                             "supported %": 100 * supported.groupby(section).mean(),
+                            "table rows only %": 100 * (ledger["basis"] == "table")
+                            .groupby(section).mean(),
                             "unverifiable %": 100 * (ledger["status"] == "unverifiable")
                             .groupby(section).mean()})
     return summary.round(0).sort_values("supported %")
 
 
-def scorecard(ledger: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Claims per section of the paper and verdict, in the paper's order.
+#: the verdict columns of :func:`chapter_scorecard`: the statuses, with the coherent table rows
+#: (basis ``table``) apart from the claims tested against the data, as :func:`section_scorecard`
+CARD_KINDS = ("reproduced", "consistent", "table-only", "discrepant", "unverifiable")
+#: how each of :data:`CARD_KINDS` is labelled on the page (mark and word)
+CARD_LABELS = {**{s: label(s) for s in STATUSES}, "table-only": TABLE_ONLY}
+
+
+def chapter_scorecard(ledger: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Claims per section of the paper and verdict, in the paper's order, with the chapter that
+    checks each section (the front page's scorecard).
 
     Columns: ``section`` (the ledger's), ``heading`` and ``chapter`` (from :data:`SECTIONS`;
     a section missing there is its own heading, checked in the audit chapter), one count per
-    status of :data:`~blina.audit.engine.STATUSES`, and ``claims``.
+    kind of :data:`CARD_KINDS` (the counts of :func:`section_scorecard`), and ``claims``.
     """
     ledger = verdicts() if ledger is None else ledger
-    section = ledger["section"].astype(str)
-    order = list(dict.fromkeys([s for s in SECTIONS if s in set(section)] + list(section)))
-    counts = pd.crosstab(section, ledger["status"].astype(str)).reindex(
-        index=order, columns=list(STATUSES), fill_value=0)
-    card = counts.rename_axis(index="section", columns=None).reset_index()
+    counts = section_scorecard(ledger)
+    counts.columns = list(CARD_KINDS)
+    card = counts.reset_index()
     card.insert(1, "heading", [SECTIONS.get(s, (s, "audit"))[0] for s in card["section"]])
     card.insert(2, "chapter", [SECTIONS.get(s, (s, "audit"))[1] for s in card["section"]])
-    card["claims"] = card[list(STATUSES)].sum(axis=1)
+    card["claims"] = card[list(CARD_KINDS)].sum(axis=1)
     return card
 
 
@@ -160,17 +238,18 @@ def section_facts(section: str) -> dict[str, int]:
 
 
 def scorecard_facts(card: pd.DataFrame) -> dict[str, int]:
-    """The totals of the :func:`scorecard` for the prose: ``claims`` and one per status."""
-    return {"claims": int(card["claims"].sum()), **{s: int(card[s].sum()) for s in STATUSES}}
+    """The totals of a :func:`chapter_scorecard` for the prose: ``claims`` and one per kind of
+    :data:`CARD_KINDS`."""
+    return {"claims": int(card["claims"].sum()), **{k: int(card[k].sum()) for k in CARD_KINDS}}
 
 
 def scorecard_table(card: pd.DataFrame):
-    """The :func:`scorecard` as a table: each section of the paper links to the chapter that
-    checks it; the verdict marks head the count columns."""
+    """A :func:`chapter_scorecard` as a table: each section of the paper links to the chapter
+    that checks it; the verdict marks head the count columns."""
     shown = pd.DataFrame({
         "section of the paper (chapter)": [Link(h, c) for h, c in
                                            zip(card["heading"], card["chapter"], strict=True)],
-        **{label(s): card[s] for s in STATUSES}, "claims": card["claims"]})
+        **{CARD_LABELS[k]: card[k] for k in CARD_KINDS}, "claims": card["claims"]})
     return as_table(shown, 0, index=False, words=False)
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "PAPER_FULL_DOSE_DAYS",
     "STANDARD_CYCLE_DAYS",
     "compare_schedules",
+    "schedules_compared",
     "cumulative_curve",
     "cumulative_dose",
     "infusion_schedule",
@@ -167,17 +168,23 @@ def short_course_dose_range() -> tuple[float, float]:
     return cumulative_dose(short_course(lo)), cumulative_dose(short_course(hi))
 
 
+def schedules_compared(full_dose_days: Sequence[int] = PAPER_FULL_DOSE_DAYS
+                       ) -> list[pd.DataFrame]:
+    """The standard cycle 1 followed by a short course for each of ``full_dose_days``."""
+    if isinstance(full_dose_days, str | bytes) or np.ndim(full_dose_days) != 1:
+        raise ValueError(f"full_dose_days must be a sequence of integers, got {full_dose_days!r}")
+    if len(full_dose_days) == 0:
+        raise ValueError("full_dose_days is empty")
+    return [standard_cycle1()] + [short_course(f) for f in full_dose_days]
+
+
 def compare_schedules(full_dose_days: Sequence[int] = PAPER_FULL_DOSE_DAYS) -> pd.DataFrame:
     """One row per schedule: the standard cycle 1 and a short course per ``full_dose_days``.
 
     Columns ``schedule, infusion_days, days_at_9, days_at_28, total_ug, percent_of_standard``
     (total dose as a percentage of the standard cycle 1's 651 µg).
     """
-    if isinstance(full_dose_days, str | bytes) or np.ndim(full_dose_days) != 1:
-        raise ValueError(f"full_dose_days must be a sequence of integers, got {full_dose_days!r}")
-    if len(full_dose_days) == 0:
-        raise ValueError("full_dose_days is empty")
-    schedules = [standard_cycle1()] + [short_course(f) for f in full_dose_days]
+    schedules = schedules_compared(full_dose_days)
     standard = cumulative_dose(schedules[0])
     rows = []
     for s in schedules:

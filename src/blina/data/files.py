@@ -37,6 +37,7 @@ __all__ = [
     "CLAIM_KINDS",
     "CLAIM_SECTIONS",
     "COMPARATOR_COLUMNS",
+    "COMPARATOR_SOURCES",
     "PATIENT_LEVELS",
     "load_adverse_events",
     "load_claims",
@@ -57,8 +58,8 @@ PATIENT_LEVELS: dict[str, list[str]] = {
     "cause_of_death": ["Leukemia", "Infection"],
 }
 ORDERED = {"disease_status"}
-CLAIM_SECTIONS = ["abstract", "2.2", "2.3", "3.1", "table1", "3.2", "table2", "3.3", "table3",
-                  "3.4", "4", "5"]
+CLAIM_SECTIONS = ["abstract", "1", "2.1", "2.2", "2.3", "2.4", "3.1", "table1", "3.2", "table2",
+                  "3.3", "table3", "3.4", "figure1", "figure2", "4", "5"]
 CLAIM_KINDS = ["count", "percent", "median", "range", "mean", "km_estimate", "km_ci",
                "p_value", "followup", "duration", "dose", "statement"]
 AE_EVENTS = ["Neutropenia", "Anemia", "Thrombocytopenia", "Fever", "Infection",
@@ -216,8 +217,10 @@ _CLAIMS = FileSpec(
         "note": text_column(nullable=True),
     },
     convert=_claims_convert,
-    typed=lambda pa: pa.DataFrameSchema({"denominator": pa.Column("Int64", pa.Check.gt(0),
-                                                       nullable=True)}),
+    typed=lambda pa: pa.DataFrameSchema(
+        {"denominator": pa.Column("Int64", pa.Check.gt(0), nullable=True)},
+        checks=[pa.Check(lambda df: len(df) > 0,
+                         error="expected at least one claim (the ledger is empty)")]),
 )
 
 
@@ -234,6 +237,10 @@ def load_claims(path: str | Path | None = None) -> pd.DataFrame:
 # comparators.csv (other blinatumomab studies, for the discussion)
 
 
+#: the ``references.bib`` keys of the comparator studies: one row each (a deleted or repeated
+#: study is an error, so the discussion never shows a study twice or silently drops one)
+COMPARATOR_SOURCES = ("topp2015", "kantarjian2017", "martinelli2017", "vonstackelberg2016",
+                      "gokbuget2018", "aldoss2017", "zhou2022", "yoon2023")
 COMPARATOR_COLUMNS = ["study", "year", "journal", "design", "population", "setting",
                       "n_treated", "endpoint", "responders", "n_evaluated", "rate_pct",
                       "median_os_months", "note", "source"]
@@ -267,8 +274,10 @@ _COMPARATORS = FileSpec(
     columns=COMPARATOR_COLUMNS,
     key="study",
     text_checks=lambda pa: {
-        **{c: text_column() for c in ("study", "journal", "design", "population", "setting",
-                                "endpoint", "source")},
+        **{c: text_column() for c in ("journal", "design", "population", "setting",
+                                      "endpoint")},
+        "study": text_column(unique=True),
+        "source": levels_column(COMPARATOR_SOURCES, unique=True),
         "year": number_column(r"(19|20)[0-9]{2}"),
         "n_treated": number_column(_INT),
         "responders": number_column(_INT, empty=True),
@@ -277,6 +286,7 @@ _COMPARATORS = FileSpec(
         "median_os_months": number_column(_NUM, empty=True),
         "note": text_column(nullable=True),
     },
+    required_rows=("source", COMPARATOR_SOURCES),
     convert=_comparators_convert,
     typed=lambda pa: pa.DataFrameSchema(
         {"rate_pct": pa.Column("Float64", pa.Check.in_range(0, 100), nullable=True),

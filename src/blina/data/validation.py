@@ -9,6 +9,12 @@ are collected (pandera's lazy validation) and raised together as one
     data/patients.csv, line 7 (patient 6), column 'response': got 'Cri', expected one of
     CR, CRi, no response
 
+Before any schema, a file is read as bytes: one larger than :data:`MAX_FILE_BYTES` is refused
+at once (the published files are a few kB; a 10^6-row copy would otherwise take minutes to
+list its problems), a UTF-8 byte-order mark (as spreadsheets write it) is dropped, bytes that
+are not UTF-8 and lines the CSV reader cannot split are reported with their line and column.
+A message lists at most :data:`MAX_PROBLEMS` problems and says how many more there are.
+
 A file is validated once per process (validated frames are cached by path, modification time
 and size; each caller gets a copy).  With ``$BLINA_VALIDATED_DIR`` set (the book build sets
 it), a pass is also remembered there, keyed by a hash of the file's bytes, of the schema
@@ -27,11 +33,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from blina.data.paths import data_dir
 
 __all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_NUMBER_CHARS",
+    "MAX_PROBLEMS",
     "VALIDATED_DIR_ENV",
     "DataValidationError",
     "FileSpec",
@@ -51,6 +61,12 @@ __all__ = [
 VALIDATED_DIR_ENV = "BLINA_VALIDATED_DIR"
 #: the schema modules whose source is part of a validation stamp
 SCHEMA_MODULES = ("validation.py", "files.py")
+#: largest data file read (bytes): the biggest published file, claims.csv, is about 16 kB
+MAX_FILE_BYTES = 1_000_000
+#: problems listed in a :class:`DataValidationError` message (the rest are counted)
+MAX_PROBLEMS = 20
+#: longest number a numeric text column accepts (int64 holds 18 digits)
+MAX_NUMBER_CHARS = 18
 
 _PANDERA = []
 
@@ -95,13 +111,22 @@ def show_path(path: Path) -> str:
 
 
 class DataValidationError(ValueError):
-    """A data file does not match its schema; ``problems`` lists one message per failure."""
+    """A data file does not match its schema.
 
-    def __init__(self, path: Path, problems: list[str]):
+    ``problems`` lists one message per failure, at most :data:`MAX_PROBLEMS` of them;
+    ``count`` is the number of problems found (default: as many as listed).
+    """
+
+    def __init__(self, path: Path, problems: list[str], count: int | None = None):
         self.path = Path(path)
-        self.problems = list(problems)
-        head = f"{show_path(self.path)}: {len(self.problems)} problem(s); nothing was loaded"
-        super().__init__("\n  ".join([head, *self.problems]))
+        self.problems = list(problems)[:MAX_PROBLEMS]
+        self.count = max(len(problems) if count is None else count, len(self.problems))
+        head = f"{show_path(self.path)}: {self.count} problem(s); nothing was loaded"
+        lines = [head, *self.problems]
+        if self.count > len(self.problems):
+            lines[0] += f" (the first {len(self.problems)} follow)"
+            lines.append(f"... and {self.count - len(self.problems)} more problem(s)")
+        super().__init__("\n  ".join(lines))
 
 
 @dataclass(frozen=True)
@@ -119,21 +144,53 @@ class FileSpec:
     text_checks: Callable[[object], dict]
     convert: Callable[[pd.DataFrame], pd.DataFrame]
     typed: Callable[[object], object]
+    #: ``(column, values)``: the file must hold a row for each value (a deleted row is named)
+    required_rows: tuple[str, tuple[str, ...]] | None = None
 
 
 def _read_text(path: Path) -> pd.DataFrame:
+    """The file as a frame of text cells (see the module docstring for what is refused)."""
     if not path.is_file():
         raise FileNotFoundError(f"{show_path(path)}: file not found")
-    raw = path.read_text(encoding="utf-8")
-    rows = list(csv.reader(io.StringIO(raw)))
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise DataValidationError(path, [
+            f"whole file: {size / 1e6:.1f} MB, more than the {MAX_FILE_BYTES / 1e6:g} MB a data "
+            "file may hold (is it the right file?); not read"])
+    rows = _csv_rows(path, _decode(path, path.read_bytes()))
     if not rows:
         raise DataValidationError(path, ["the file is empty (no header row)"])
     header, body = rows[0], rows[1:]
-    problems = [f"line {i + 2}: {len(r)} fields, expected {len(header)} (as in the header)"
-                for i, r in enumerate(body) if len(r) != len(header)]
-    if problems:
-        raise DataValidationError(path, problems)
+    bad = [(i, r) for i, r in enumerate(body) if len(r) != len(header)]
+    if bad:
+        raise DataValidationError(
+            path, [f"line {i + 2}: {len(r)} fields, expected {len(header)} (as in the header)"
+                   for i, r in bad[:MAX_PROBLEMS]], count=len(bad))
     return pd.DataFrame(body, columns=header, dtype=str)
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    """``raw`` as UTF-8 text without a byte-order mark; else an error naming line and column."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        start = raw.rfind(b"\n", 0, err.start) + 1
+        line = raw.count(b"\n", 0, err.start) + 1
+        header = next(csv.reader([raw.split(b"\n", 1)[0].decode("utf-8-sig", "replace")]), [])
+        field = len(next(csv.reader([raw[start:err.start].decode("utf-8", "replace")]), [""]))
+        column = f"column {header[field - 1]!r}" if 0 < field <= len(header) else "a column"
+        byte = raw[err.start:err.end].hex(" ", 1).replace(" ", " 0x")
+        raise DataValidationError(path, [
+            f"line {line}, {column}: byte 0x{byte} is not UTF-8 (save the file as UTF-8, "
+            "\"CSV UTF-8\" in a spreadsheet)"]) from None
+
+
+def _csv_rows(path: Path, text: str) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text))
+    try:
+        return list(reader)
+    except csv.Error as err:
+        raise DataValidationError(path, [f"line {reader.line_num}: {err}"]) from None
 
 
 def _row_label(df: pd.DataFrame, index, key: str) -> str:
@@ -159,6 +216,9 @@ def _describe(check: str) -> str:
         if check.startswith(prefix):
             inner = check[len(prefix):-1]
             return text + (inner.strip("[]").replace("'", "") if prefix == "isin(" else inner)
+    if check.startswith("str_length("):
+        high = check[len("str_length("):-1].split(",")[-1].strip()
+        return f"expected a number of at most {high} characters"
     if check == "field_uniqueness":
         return "expected unique values (duplicate)"
     if check == "not_nullable":
@@ -166,21 +226,32 @@ def _describe(check: str) -> str:
     return f"failed check {check!r}"
 
 
-def _problems(err, df: pd.DataFrame, key: str) -> list[str]:
-    """One message per failure case of a pandera ``SchemaErrors``, duplicates dropped."""
-    out = []
-    for _, f in err.failure_cases.iterrows():
-        column, check, case, index = f["column"], f["check"], f["failure_case"], f["index"]
-        if f["schema_context"] == "DataFrameSchema" and check == "column_in_dataframe":
-            out.append(f"whole file, column {case!r}: missing (renamed or deleted?)")
-        elif f["schema_context"] == "DataFrameSchema" and check == "column_in_schema":
-            out.append(f"whole file, column {case!r}: unknown column (renamed or extra?)")
-        elif f["schema_context"] == "DataFrameSchema":
-            out.append(f"{_row_label(df, index, key)}: {check}")
-        else:
-            out.append(f"{_row_label(df, index, key)}, column {column!r}: got {case!r}, "
-                       f"{_describe(check)}")
-    return list(dict.fromkeys(out))
+def _problems(err, df: pd.DataFrame, key: str) -> tuple[list[str], int]:
+    """The first :data:`MAX_PROBLEMS` messages of a pandera ``SchemaErrors`` (duplicates
+    dropped) and the number of distinct failures; only the listed ones are formatted."""
+    cases = err.failure_cases.astype({"index": object, "failure_case": object}).drop_duplicates(
+        subset=["schema_context", "column", "check", "failure_case", "index"])
+    line = pd.to_numeric(cases["index"], errors="coerce")  # whole-file problems (NaN) first
+    cases = cases.iloc[np.argsort(line.fillna(-1).to_numpy(), kind="stable")]
+    out: list[str] = []
+    for f in cases.itertuples(index=False):
+        if len(out) == MAX_PROBLEMS:
+            break
+        message = _problem(f, df, key)
+        if message not in out:
+            out.append(message)
+    return out, max(len(cases), len(out))
+
+
+def _problem(f, df: pd.DataFrame, key: str) -> str:
+    column, check, case, index = f.column, f.check, f.failure_case, f.index
+    if f.schema_context == "DataFrameSchema" and check == "column_in_dataframe":
+        return f"whole file, column {case!r}: missing (renamed or deleted?)"
+    if f.schema_context == "DataFrameSchema" and check == "column_in_schema":
+        return f"whole file, column {case!r}: unknown column (renamed or extra?)"
+    if f.schema_context == "DataFrameSchema":
+        return f"{_row_label(df, index, key)}: {check}"
+    return f"{_row_label(df, index, key)}, column {column!r}: got {case!r}, {_describe(check)}"
 
 
 _CACHE: dict[tuple, pd.DataFrame] = {}
@@ -228,6 +299,16 @@ def _columns_as_specified(spec: FileSpec, path: Path, text: pd.DataFrame) -> pd.
     return text[spec.columns]
 
 
+def _missing_rows(spec: FileSpec, text: pd.DataFrame) -> list[str]:
+    """One problem per value of ``spec.required_rows`` that no row holds."""
+    if spec.required_rows is None:
+        return []
+    column, values = spec.required_rows
+    present = set(text[column].str.strip())
+    return [f"whole file: no row for {column} {value!r} (deleted? each of "
+            f"{', '.join(values)} needs one)" for value in values if value not in present]
+
+
 def _validate(spec: FileSpec, path: Path) -> pd.DataFrame:
     text = _columns_as_specified(spec, path, _read_text(path))
     stamp = validated_stamp(spec, path)
@@ -235,15 +316,20 @@ def _validate(spec: FileSpec, path: Path) -> pd.DataFrame:
         return spec.convert(text)
     pa = pandera()
     text_schema = pa.DataFrameSchema(spec.text_checks(pa), strict=True, ordered=False)
+    missing = _missing_rows(spec, text)
     try:
         text_schema.validate(text, lazy=True)
     except pa.errors.SchemaErrors as err:
-        raise DataValidationError(path, _problems(err, text, spec.key)) from None
+        problems, count = _problems(err, text, spec.key)
+        raise DataValidationError(path, missing + problems, len(missing) + count) from None
     typed = spec.convert(text)
     try:
         spec.typed(pa).validate(typed, lazy=True)
     except pa.errors.SchemaErrors as err:
-        raise DataValidationError(path, _problems(err, text, spec.key)) from None
+        problems, count = _problems(err, text, spec.key)
+        raise DataValidationError(path, missing + problems, len(missing) + count) from None
+    if missing:
+        raise DataValidationError(path, missing)
     if stamp is not None:
         stamp.parent.mkdir(parents=True, exist_ok=True)
         partial = stamp.with_suffix(f".{os.getpid()}.tmp")
@@ -256,26 +342,32 @@ def _validate(spec: FileSpec, path: Path) -> pd.DataFrame:
 # building blocks of the schemas and conversions
 
 
-def text_column(*checks, nullable: bool = False):
-    """A text column; an empty cell counts as missing when ``nullable`` is False."""
+def text_column(*checks, nullable: bool = False, unique: bool = False):
+    """A text column; an empty cell counts as missing when ``nullable`` is False; with
+    ``unique``, no value may appear twice."""
     pa = pandera()
     all_checks = list(checks)
     if not nullable:
         all_checks.append(pa.Check(lambda s: s.str.strip() != "", element_wise=False,
                                    error="expected a value (cell is empty)"))
-    return pa.Column(str, all_checks)
+    return pa.Column(str, all_checks, unique=unique)
 
 
-def levels_column(levels: list[str], *, empty: bool = False):
-    """A text column holding one of ``levels`` (or nothing, with ``empty``)."""
+def levels_column(levels: list[str] | tuple[str, ...], *, empty: bool = False,
+                  unique: bool = False):
+    """A text column holding one of ``levels`` (or nothing, with ``empty``); with ``unique``,
+    each at most once."""
     pa = pandera()
-    return pa.Column(str, pa.Check.isin([*levels, ""] if empty else levels))
+    return pa.Column(str, pa.Check.isin([*levels, ""] if empty else list(levels)),
+                     unique=unique)
 
 
 def number_column(pattern: str, *, empty: bool = False):
-    """A text column matching the regular expression ``pattern`` (or empty, with ``empty``)."""
+    """A text column matching the regular expression ``pattern`` (or empty, with ``empty``), of
+    at most :data:`MAX_NUMBER_CHARS` characters (so it converts without overflow)."""
     pa = pandera()
-    return pa.Column(str, pa.Check.str_matches(f"^({pattern})?$" if empty else f"^{pattern}$"))
+    return pa.Column(str, [pa.Check.str_matches(f"^({pattern})?$" if empty else f"^{pattern}$"),
+                           pa.Check.str_length(max_value=MAX_NUMBER_CHARS)])
 
 
 def category(series: pd.Series, levels: list[str], ordered: bool = False) -> pd.Series:

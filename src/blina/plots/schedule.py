@@ -14,8 +14,7 @@ from blina.cohort.schedule import (
     PAPER_FULL_DOSE_DAYS,
     cumulative_curve,
     cumulative_dose,
-    short_course,
-    standard_cycle1,
+    schedules_compared,
 )
 from blina.display import number, percent
 from blina.plots.style import FONT, new_figure, style
@@ -39,11 +38,7 @@ def schedule_plot(full_dose_days: Sequence[int] = PAPER_FULL_DOSE_DAYS) -> Figur
     full-dose days) — distinguished by colour *and* line style (:mod:`blina.plots`).
     ``fig.alt_text`` describes each schedule with its total dose.
     """
-    if isinstance(full_dose_days, str | bytes) or np.ndim(full_dose_days) != 1:
-        raise ValueError(f"full_dose_days must be a sequence of integers, got {full_dose_days!r}")
-    if len(full_dose_days) == 0:
-        raise ValueError("full_dose_days is empty")
-    schedules = [standard_cycle1()] + [short_course(f) for f in full_dose_days]
+    schedules = schedules_compared(full_dose_days)
     standard_total = cumulative_dose(schedules[0])
     fig = new_figure(9.0, 3.9)
     ax_dose, ax_cum = fig.subplots(1, 2)

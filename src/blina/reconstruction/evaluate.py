@@ -190,13 +190,30 @@ def _statement_rows(df: pd.DataFrame, groups: dict, lr: list[dict]) -> list[dict
                  reconstructed=f"last death at {t.max():.2f} months", met=died, tier=1, note="")]
     p = {r["figure"]: r for r in lr}
     rows += _further_better(df, groups, p)
-    ther = [p["p-os-therapy"], p["p-pfs-therapy"]]
-    rows.append(dict(claim_id="disc-os-pfs-therapy-nodiff", figure="therapy-nodiff",
-                     quantity="no difference among further therapies (OS and PFS, p ≥ 0.05)",
-                     published="no difference",
-                     reconstructed="; ".join(r["reconstructed"] for r in ther),
-                     met=all(r["met"] for r in ther), tier=9, note=""))
+    rows.append(_three_therapies(df, groups))
     return rows
+
+
+#: the further therapies the discussion compares ("chemotherapy, CAR-T therapy, and allo-HSCT")
+DISCUSSION_THERAPIES = ("chemotherapy", "CAR-T", "HSCT")
+
+
+def _three_therapies(df: pd.DataFrame, groups: dict) -> dict:
+    """The discussion's "no significant difference" among three further therapies: OS and PFS
+    log-rank tests over the responders of those three groups (2 df)."""
+    g = add_groups(df)
+    sub = g[g["patient"].isin(groups["responders"])
+            & g["therapy_type"].isin(DISCUSSION_THERAPIES)]
+    labels = sub["therapy_type"].astype(str)
+    shown, met = [], True
+    for ep in ("os", "pfs"):
+        res = logrank(sub[f"{ep}_months"], sub[f"{ep}_event"], labels)
+        shown.append(f"{ep.upper()} p {res.p:.4g} (chi2 {res.statistic:.3f}, df {res.df})")
+        met = met and res.p >= 0.05
+    return dict(claim_id="disc-os-pfs-therapy-nodiff", figure="therapy-nodiff",
+                quantity="no difference among chemotherapy, CAR-T and HSCT (OS and PFS, "
+                         "p ≥ 0.05)", published="no difference", reconstructed="; ".join(shown),
+                met=met, tier=9, note="")
 
 
 def _in_ledger_order(out: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:

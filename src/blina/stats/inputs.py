@@ -20,6 +20,7 @@ __all__ = [
     "events_array",
     "group_labels",
     "is_missing",
+    "level_codes",
     "time_point",
     "validate_survival_data",
     "z_for_level",
@@ -39,6 +40,8 @@ def as_1d(name: str, values: object) -> np.ndarray:
         raise ValueError(f"{name} must be a one-dimensional sequence, got {values!r}")
     if isinstance(values, pd.Series | pd.Index):
         arr = values.to_numpy(dtype=object)
+    elif isinstance(values, np.ndarray):
+        arr = values.astype(object)
     else:
         arr = np.asarray(list(values), dtype=object)
     if arr.size == 0:
@@ -51,64 +54,118 @@ def is_missing(v: object) -> bool:
     return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v))
 
 
+def _numeric_array(values: object) -> np.ndarray | None:
+    """``values`` as a one-dimensional float array when it is already a NumPy array or pandas
+    Series of (non-boolean) numbers, so it can be checked in one pass; else ``None``."""
+    if isinstance(values, pd.Series | pd.Index):
+        if not (pd.api.types.is_numeric_dtype(values.dtype)
+                and not pd.api.types.is_bool_dtype(values.dtype)):
+            return None
+        return values.to_numpy(dtype=float, na_value=np.nan)
+    if isinstance(values, np.ndarray) and values.dtype.kind in "iuf" and values.ndim == 1:
+        return values.astype(float, copy=False)
+    return None
+
+
+def _item(values: object, i: int) -> object:
+    """Element ``i`` of an array or Series as a plain Python value (for a message)."""
+    v = values.iloc[i] if isinstance(values, pd.Series) else values[i]
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def _check_duration(name: str, v: object, i: int) -> float:
+    if is_missing(v):
+        raise ValueError(f"{name} has a missing value (NaN) at position {i}")
+    if isinstance(v, bool | np.bool_) or not isinstance(v, Real | np.number):
+        raise ValueError(f"{name} must hold numbers, got {v!r} at position {i}")
+    f = float(v)
+    if not math.isfinite(f):
+        raise ValueError(f"{name} must be finite, got {v!r} at position {i}")
+    if f < 0:
+        raise ValueError(f"{name} must be non-negative, got {v!r} at position {i}")
+    return f
+
+
 def durations_array(values: object, name: str = "durations") -> np.ndarray:
-    """Finite, non-negative numbers as a float array."""
+    """Finite, non-negative numbers as a float array.
+
+    A NumPy array or Series of numbers is checked in one vectorised pass (``O(n)`` in C: 10^6
+    durations in milliseconds); anything else element by element.  Either way the first bad
+    value is named with its position.
+    """
+    fast = _numeric_array(values)
+    if fast is not None:
+        if fast.size == 0:
+            raise ValueError(f"{name} is empty: at least one patient is needed")
+        bad = np.flatnonzero(~(np.isfinite(fast) & (fast >= 0)))
+        if bad.size:
+            i = int(bad[0])
+            _check_duration(name, _item(values, i), i)
+        return fast.copy()
     arr = as_1d(name, values)
-    out = np.empty(arr.size, dtype=float)
-    for i, v in enumerate(arr):
-        if is_missing(v):
-            raise ValueError(f"{name} has a missing value (NaN) at position {i}")
-        if isinstance(v, bool | np.bool_) or not isinstance(v, Real | np.number):
-            raise ValueError(f"{name} must hold numbers, got {v!r} at position {i}")
-        f = float(v)
-        if not math.isfinite(f):
-            raise ValueError(f"{name} must be finite, got {v!r} at position {i}")
-        if f < 0:
-            raise ValueError(f"{name} must be non-negative, got {v!r} at position {i}")
-        out[i] = f
-    return out
+    return np.array([_check_duration(name, v, i) for i, v in enumerate(arr)], dtype=float)
+
+
+def _check_event(name: str, v: object, i: int) -> bool:
+    if is_missing(v):
+        raise ValueError(f"{name} has a missing value at position {i}")
+    if isinstance(v, bool | np.bool_):
+        return bool(v)
+    if isinstance(v, Real | np.number) and float(v) in (0.0, 1.0):
+        return float(v) == 1.0
+    raise ValueError(f"{name} must be 0/1 or boolean, got {v!r} at position {i}")
 
 
 def events_array(values: object, name: str = "events") -> np.ndarray:
-    """Event flags (booleans or 0/1) as a bool array."""
+    """Event flags (booleans or 0/1) as a bool array (vectorised for arrays, see
+    :func:`durations_array`)."""
+    if isinstance(values, np.ndarray) and values.dtype == bool and values.ndim == 1:
+        if values.size == 0:
+            raise ValueError(f"{name} is empty: at least one patient is needed")
+        return values.copy()
+    fast = _numeric_array(values)
+    if fast is not None and fast.size:
+        bad = np.flatnonzero((fast != 0) & (fast != 1))
+        if bad.size:
+            i = int(bad[0])
+            _check_event(name, _item(values, i), i)
+        return fast == 1
     arr = as_1d(name, values)
-    out = np.empty(arr.size, dtype=bool)
-    for i, v in enumerate(arr):
-        if is_missing(v):
-            raise ValueError(f"{name} has a missing value at position {i}")
-        if isinstance(v, bool | np.bool_):
-            out[i] = bool(v)
-        elif isinstance(v, Real | np.number) and float(v) in (0.0, 1.0):
-            out[i] = float(v) == 1.0
-        else:
-            raise ValueError(f"{name} must be 0/1 or boolean, got {v!r} at position {i}")
-    return out
+    return np.array([_check_event(name, v, i) for i, v in enumerate(arr)], dtype=bool)
 
 
 def group_labels(values: object, n: int, name: str = "groups") -> tuple[np.ndarray, list]:
     """Group labels as an object array and the levels in order (categorical order if any).
 
     ``n`` is the number of durations the labels must match; every level must have a patient.
+    Hash-based (``pandas.unique``, ``Index.get_indexer``): ``O(n)`` whatever the number of levels.
     """
     arr = as_1d(name, values)
     if arr.size != n:
         raise ValueError(f"durations and {name} must have the same length, got {n} and "
                          f"{arr.size}")
-    for i, v in enumerate(arr):
-        if is_missing(v):
-            raise ValueError(f"{name} has a missing value at position {i}")
+    missing = np.flatnonzero(pd.isna(arr))
+    if missing.size:
+        raise ValueError(f"{name} has a missing value at position {int(missing[0])}")
     if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
         levels = list(values.cat.categories)
     else:
-        seen = list(dict.fromkeys(arr.tolist()))
+        seen = list(pd.unique(arr))
         try:
             levels = sorted(seen)
         except TypeError:
             levels = seen
-    for level in levels:
-        if not np.any(arr == level):
+    codes = level_codes(arr, levels)
+    counts = np.bincount(codes[codes >= 0], minlength=len(levels))
+    for level, count in zip(levels, counts, strict=True):
+        if not count:
             raise ValueError(f"{name} level {level!r} has no patients")
     return arr, levels
+
+
+def level_codes(labels: np.ndarray, levels: list) -> np.ndarray:
+    """The position of each label in ``levels`` (``-1`` for a label not among them)."""
+    return pd.Index(levels, dtype=object).get_indexer(labels)
 
 
 def validate_survival_data(durations: object, events: object) -> tuple[np.ndarray, np.ndarray]:

@@ -18,10 +18,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from numbers import Integral, Real
 
 import numpy as np
 
-from blina.stats.inputs import group_labels, validate_survival_data
+from blina.stats.inputs import group_labels, level_codes, validate_survival_data
 
 __all__ = ["LogRankResult", "chi2_sf", "logrank"]
 
@@ -39,22 +40,44 @@ class LogRankResult:
         return f"log-rank chi2 = {self.statistic:.3f}, df = {self.df}, p = {self.p:.4g}"
 
 
+#: above this many degrees of freedom the tail is the regularised incomplete gamma function of
+#: SciPy (the closed forms below sum ``df/2`` terms)
+CLOSED_FORM_MAX_DF = 10_000
+
+
 def chi2_sf(x: float, df: int) -> float:
     """Upper tail ``P(X ≥ x)`` of the chi-square distribution with integer ``df`` (exact).
 
     Closed forms (Abramowitz & Stegun 26.4.4–26.4.5): for even ``df = 2m``,
     ``e^{−x/2} Σ_{j<m} (x/2)^j / j!``; for odd ``df = 2m + 1``,
-    ``erfc(√(x/2)) + e^{−x/2} Σ_{j=1..m} (x/2)^{j−½} / Γ(j + ½)``.
+    ``erfc(√(x/2)) + e^{−x/2} Σ_{j=1..m} (x/2)^{j−½} / Γ(j + ½)``.  Each term is computed as
+    ``exp(j·ln(x/2) − x/2 − ln Γ(·))``, so no power or factorial overflows (``chi2_sf(1500,
+    1000)``); above :data:`CLOSED_FORM_MAX_DF` the tail is ``Q(df/2, x/2)``, the regularised
+    upper incomplete gamma function (A&S 26.4.19; ``scipy.special.gammaincc``).  ``x ≤ 0``
+    gives 1, ``x = ∞`` gives 0; a NaN ``x`` (a statistic that could not be computed) is an
+    error, not a p-value.
     """
-    if isinstance(df, bool) or not isinstance(df, int) or df < 1:
+    if isinstance(df, bool) or not isinstance(df, Integral) or df < 1:
         raise ValueError(f"df must be a positive integer, got {df!r}")
-    if not x > 0:
+    if isinstance(x, bool) or not isinstance(x, Real) or math.isnan(x):
+        raise ValueError(f"x must be a number, got {x!r}")
+    df, x = int(df), float(x)
+    if x <= 0:
         return 1.0
+    if math.isinf(x):
+        return 0.0
     h = x / 2
+    if df > CLOSED_FORM_MAX_DF:
+        from scipy.special import gammaincc
+
+        return float(gammaincc(df / 2, h))
+    log_h = math.log(h)
     if df % 2 == 0:
-        return math.exp(-h) * math.fsum(h**j / math.factorial(j) for j in range(df // 2))
-    return math.erfc(math.sqrt(h)) + math.exp(-h) * math.fsum(
-        h ** (j - 0.5) / math.gamma(j + 0.5) for j in range(1, (df - 1) // 2 + 1))
+        return min(1.0, math.fsum(math.exp(j * log_h - h - math.lgamma(j + 1))
+                                  for j in range(df // 2)))
+    return min(1.0, math.erfc(math.sqrt(h)) + math.fsum(
+        math.exp((j - 0.5) * log_h - h - math.lgamma(j + 0.5))
+        for j in range(1, (df - 1) // 2 + 1)))
 
 
 def _risk_and_events(t: np.ndarray, e: np.ndarray, codes: np.ndarray, k: int
@@ -83,8 +106,7 @@ def logrank(durations: Sequence[float], events: Sequence[int | bool],
     labels, levels = group_labels(groups, t.size)
     if len(levels) < 2:
         raise ValueError(f"groups must contain at least two groups, got {levels!r}")
-    index = {level: i for i, level in enumerate(levels)}
-    codes = np.array([index[v] for v in labels])
+    codes = level_codes(labels, levels)
     k = len(levels)
     n_g, d_g = _risk_and_events(t, e, codes, k)
     n, d = n_g.sum(axis=1), d_g.sum(axis=1)

@@ -19,7 +19,7 @@ def _n_patients(ctx, cid):
 
 
 
-@CHECKS.check("res-3.1-years")
+@CHECKS.check("res-3.1-years", "met-2.1-years")
 def _years(ctx, cid):
     return unverifiable("Treatment dates are not published (Tables 1 and 2 hold no dates).")
 

@@ -20,7 +20,7 @@ from blina.audit.checks.common import (
 )
 from blina.audit.engine import CheckTable, Verdict
 from blina.stats.binomial import clopper_pearson
-from blina.stats.rounding import fmt, shown_as
+from blina.stats.rounding import fmt, parse_numbers, shown_as
 from blina.study import HIGH_BURDEN_PCT
 
 CHECKS = CheckTable()
@@ -131,8 +131,16 @@ def _nonresp_blasts(ctx, cid):
 
 @CHECKS.check("disc-nonresp-28d-after-7to10d")
 def _nonresp_28d(ctx, cid):
-    return unverifiable("A hypothesis about a treatment the patients did not receive; note "
-                        "that '7–10 days' differs from the '6–10 days' at full dose of 2.2.")
+    _, low, high = parse_numbers(ctx.reported(cid))
+    _, s_low, s_high = parse_numbers(ctx.reported("met-2.2-dose-28-6to10d"))
+    if (low, high) == (s_low, s_high):
+        return unverifiable("A hypothesis about a treatment the patients did not receive.")
+    return Verdict(
+        "discrepant", f"{low}–{high} days here; {s_low}–{s_high} days in 2.2",
+        f"The sentence puts the short course at {low}–{high} days, but section 2.2 and the "
+        f"abstract give {s_low}–{s_high} days at full dose: the two cannot both describe the "
+        "same treatment (the hypothesis itself, about a treatment the patients did not "
+        "receive, cannot be tested).")
 
 
 @CHECKS.check("disc-burden-gt15")
@@ -258,3 +266,33 @@ def _bridge(ctx, cid):
 @CHECKS.check("con-5-costs")
 def _costs(ctx, cid):
     return unverifiable("The paper publishes no cost data.")
+
+
+@CHECKS.check("disc-benefit-significant")
+def _significant_benefit(ctx, cid):
+    return unverifiable("'Significantly benefit' needs a comparison with patients who did not "
+                        "have the short course (or a prespecified reference); this single-arm "
+                        "study has neither, and its 'significantly better' survival compares "
+                        "patients with and without further treatment, not the short course "
+                        "with anything.")
+
+
+@CHECKS.check("disc-first-study")
+def _first_study(ctx, cid):
+    return unverifiable("A priority claim about the literature; nothing in the paper's data "
+                        "bears on it (the comparator table records no other short-course "
+                        "study, which is not proof that none exists).")
+
+
+@CHECKS.check("disc-low-burden-longterm")
+def _low_burden(ctx, cid):
+    g = ctx.patients
+    alone = g[g.responder & ~g.further_treatment]
+    blasts = ", ".join(f"{int(p)}: {b:g}%" for p, b in zip(alone.patient, alone.bm_blast_pct,
+                                                          strict=True))
+    return unverifiable(
+        f"A finding of the cited studies [24, 25], not of this one. For context, the "
+        f"{len(alone)} responders here without further therapy ({who(alone)}, none relapsed "
+        f"or died in Table 2) had blasts of {blasts} before blinatumomab, not all a low "
+        "burden; their follow-up times are not published.",
+        f"{len(alone)} responders without further therapy: {blasts}")

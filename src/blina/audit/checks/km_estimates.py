@@ -6,8 +6,8 @@ estimate at 24/30 = 80%.  The no-further OS interval's upper limit 95.72 is the 
 group's, copied (the risk sets (6, 5, 4) give 80.37, as printed for PFS).  "100% vs. 95.46%"
 and "100% vs. 94.74%" are swapped between the groups with and without further treatment
 (95.46 = 21/22, 94.74 = 18/19; three patients cannot give either).  The responder and
-further-treatment PFS figures need patients censored before the first relapse whom the OS
-figures show still followed.
+further-treatment PFS figures need patients out of the PFS risk set, without an event, whom the
+OS figures show still followed: relapses censored, or event-free patients censored early.
 """
 
 from __future__ import annotations
@@ -142,16 +142,20 @@ def _pfs_censor_conflict(ctx, cid, stem: str, os_stem: str) -> Verdict:
     if k != len(oseq) or len(oseq) != len(o.facts.deaths) or cens_pfs <= cens_os:
         return _consistent_count(ctx, cid, s)
     later = tuple(p for p in s.facts.relapses if p not in s.facts.deaths)
+    extra = cens_pfs - cens_os
     return verdict(
         ctx, cid, "discrepant", f"{s.recomputed()}; OS {seq_str(oseq)}",
         f"{s.intro()}: those of the patients who died ({who_ids(o.facts.deaths)}, all before 24 "
-        f"months by the OS figure {o.label} = {seq_str(oseq)}), with {cens_pfs} patients "
-        f"censored before the last of them; under section 2.4 they would be censored for OS "
-        f"before the last death too, but the OS risk sets allow {cens_os}, so the figure "
-        f"cannot hold together with the OS figure, and "
-        f"Table 2's other relapses ({who_ids(later)}) would all fall after 24 months — it fits "
-        f"only if those relapsed patients, who received further treatment, were censored at "
-        f"relapse instead of counted as events.")
+        f"months by the OS figure {o.label} = {seq_str(oseq)}), with {cens_pfs} patients out "
+        f"of the PFS risk set before the last of them, but the OS risk sets allow only "
+        f"{cens_os} lost to follow-up by then. So {extra} patients of the group must leave the "
+        f"PFS risk set without a PFS event while still followed for OS, which section 2.4 "
+        f"does not allow (PFS ends at relapse or death, or is censored at the last follow-up, "
+        f"as OS). Two departures make the figure fit, alone or mixed: relapsed patients "
+        f"({who_ids(later)}, who went on to further treatment) censored at their relapse "
+        f"instead of counted as events; or event-free patients censored for PFS before their "
+        f"last contact (at an earlier disease assessment), with Table 2's other relapses "
+        f"({who_ids(later)}) after 24 months.")
 
 
 @CHECKS.check(_ID + "pfs2y-resp-est", _ID + "pfs2y-resp-ci")
@@ -331,3 +335,16 @@ def _pfs_resp_further(ctx, cid):
 @CHECKS.check(_ID + "pfs2y-resp-nofurther-est")
 def _pfs_resp_nofurther(ctx, cid):
     return _reversed(ctx, cid, "pfs2y-resp-nofurther", "pfs2y-resp-further")
+
+
+@CHECKS.check("met-2.4-pfs-nonresponders")
+def _pfs_definition_nonresponders(ctx, cid):
+    s = solved(ctx, "pfs2y-nonresp")
+    nr = s.facts
+    ok = set(nr.pfs_events) == set(nr.patients)
+    return verdict(ctx, cid, "consistent" if ok else "discrepant",
+                   f"{len(nr.pfs_events)} of {nr.n} nonresponders with a PFS event",
+                   f"By this definition each of the {nr.n} nonresponders ({who_ids(nr.patients)}) "
+                   "has a PFS event at the first marrow assessment, weeks after the start, which "
+                   f"is what the printed 2-year PFS of {s.est}% needs; the assessment days are "
+                   "not published.")

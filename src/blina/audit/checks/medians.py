@@ -21,7 +21,7 @@ from blina.cohort.figures import SECTION_ID
 from blina.inverse_km import max_estimate
 from blina.stats.km import km_estimate_and_ci
 from blina.stats.rounding import fmt
-from blina.study import CUTOFF, ENROLMENT, months_between
+from blina.study import CUTOFF, ENROLMENT, NONRESPONDERS_DIED_WITHIN_MONTHS, months_between
 
 CHECKS = CheckTable()
 _ID = SECTION_ID
@@ -98,14 +98,15 @@ def _median_pfs_further(ctx, cid):
     return _median_undefined(ctx, cid, "pfs2y-further")
 
 
-def plateau_end_window(os_median: float, pfs_median: float, last_death: float = 12.0
+def plateau_end_window(os_median: float, pfs_median: float,
+                       last_death: float = NONRESPONDERS_DIED_WITHIN_MONTHS
                        ) -> tuple[float, float] | None:
-    """Feasible end ``L`` of the 50% plateaus behind two Prism medians of the same group.
+    """Feasible common end ``L`` of the 50% plateaus behind two Prism medians of one group.
 
-    When OS and PFS both sit at exactly 50% after their last event and the event-free patients
-    are censored at their last follow-up for both (section 2.4), both plateaus end at the same
-    ``L`` and Prism's medians are ``(t_os + L)/2`` and ``(t_pfs + L)/2`` (Machin et al. 2006;
-    :func:`blina.stats.summaries.median_survival`).  With ``0 ≤ t_pfs ≤ t_os ≤ min(L, last_death)``:
+    A curve at exactly 50% after its last event ``t`` has Prism median ``(t + E)/2``, ``E`` the
+    end of the curve (Machin et al. 2006; :func:`blina.stats.summaries.median_survival`).  When
+    the event-free patients are censored at their last follow-up for OS and PFS alike (section
+    2.4), both curves end at the same ``L``; with ``0 < t_pfs ≤ t_os ≤ min(L, last_death)``,
     ``L = 2·os − t_os ∈ [max(os, 2·os − last_death), 2·pfs]``.  ``None`` if empty.
     """
     lo = max(os_median, 2 * os_median - last_death)
@@ -113,6 +114,24 @@ def plateau_end_window(os_median: float, pfs_median: float, last_death: float = 
     if pfs_median > os_median:  # t_pfs <= t_os  <=>  pfs <= os
         return None
     return (lo, hi) if lo <= hi else None
+
+
+def curve_end_window(median: float, last_event: float = math.inf) -> tuple[float, float]:
+    """Where a curve at exactly 50% after its last event ``t ≤ last_event`` must end for its
+    Prism median ``(t + E)/2`` to be ``median``: ``E = 2·median − t``, ``t ∈ (0, min(E,
+    last_event)]``, so ``E ∈ [max(median, 2·median − last_event), 2·median)``."""
+    return max(median, 2 * median - last_event), 2 * median
+
+
+def _median_conventions(seq, at24, s, survivors) -> str:
+    return (f"The risk sets {seq_str(seq)} put the curve at exactly {pct_text(at24, 2)}% after "
+            f"the last of Table 2's {len(seq)} events ({who_ids(s.events)}), with "
+            f"{who_ids(survivors)} event-free. On a curve that stays at exactly 50% the two "
+            "conventions differ: GraphPad Prism reports the midpoint of the flat stretch, (time "
+            "of that last event + end of the curve)/2, the end being the last follow-up of "
+            f"{who_ids(survivors)}; the first time with S ≤ 50% is the time of the last event "
+            "itself (lifelines' own code computes S = 0.5000000000000001 there and reports no "
+            "median at all)")
 
 
 def _nofurther_median(ctx, cid, stem: str) -> Verdict:
@@ -133,24 +152,30 @@ def _nofurther_median(ctx, cid, stem: str) -> Verdict:
                        f"{'impossible' if status == 'discrepant' else 'feasible'}.")
     os_med = float(ctx.reported(_ID + "os-nofurther-median"))
     pfs_med = float(ctx.reported(_ID + "pfs-nofurther-median"))
-    window = plateau_end_window(os_med, pfs_med)
+    os_end = curve_end_window(os_med, NONRESPONDERS_DIED_WITHIN_MONTHS)
+    pfs_end = curve_end_window(pfs_med)
+    shared = plateau_end_window(os_med, pfs_med)
     admin = months_between(ENROLMENT[1], CUTOFF)
-    head = (f"The risk sets {seq_str(seq)} put the curve at exactly {pct_text(at24, 2)}% after the "
-            f"last of Table 2's {len(seq)} events ({who_ids(s.events)}), with {who_ids(survivors)} "
-            "event-free, so a median exists (Prism: midpoint of the 50% plateau; lifelines: "
-            "the time of the last event)")
-    if window is None:
-        return verdict(ctx, cid, "discrepant", "no common plateau end",
-                       f"{head}, but Prism's OS median {os_med:g} and PFS median {pfs_med:g} "
-                       "cannot share the plateau end that the last follow-up of "
-                       f"{who_ids(survivors)} fixes.")
-    lo, hi = window
-    return verdict(ctx, cid, "consistent", f"plateau end L in [{lo:g}, {hi:g}] months",
-                   f"{head}; Prism's OS median {os_med:g} and PFS median {pfs_med:g} share the "
-                   f"plateau end L (last follow-up of {who_ids(survivors)}), and deaths within 1 "
-                   f"year give L in [{lo:g}, {hi:g}] months — feasible, though shorter than the "
-                   f"{fmt(admin, 1)} months anyone enrolled by {ENROLMENT[1]} had at the cut-off, "
-                   "so those patients left follow-up early; the times are not published.")
+    head = _median_conventions(seq, at24, s, survivors)
+    ends = (f"Prism's OS median {os_med:g} needs the OS curve to end between {os_end[0]:g} and "
+            f"{os_end[1]:g} months (the last death within {NONRESPONDERS_DIED_WITHIN_MONTHS} "
+            f"months), its PFS median {pfs_med:g} the PFS curve to end before {pfs_end[1]:g} "
+            "months")
+    if shared is None:
+        return verdict(ctx, cid, "consistent", "OS and PFS curves end at different times",
+                       f"{head}. {ends}; no common end fits both, so the event-free patients' "
+                       "PFS was censored before their last contact (not as section 2.4 says); "
+                       "the times are not published.")
+    lo, hi = shared
+    return verdict(ctx, cid, "consistent", f"curve ends: OS {os_end[0]:g}–{os_end[1]:g}, PFS "
+                   f"< {pfs_end[1]:g}; common end {lo:g}–{hi:g} months",
+                   f"{head}. {ends}. If, as section 2.4 says, event-free patients are censored "
+                   f"at their last contact for OS and PFS alike, both curves end together, at "
+                   f"{lo:g}–{hi:g} months, shorter than the {fmt(admin, 1)} months anyone "
+                   f"enrolled by {ENROLMENT[1]} and alive had at the cut-off, so "
+                   f"{who_ids(survivors)} left follow-up early; if PFS was censored at an earlier "
+                   "disease assessment, the two ends differ. Either way the medians are "
+                   "feasible; the times are not published.")
 
 
 @CHECKS.check(_ID + "os-nofurther-median")

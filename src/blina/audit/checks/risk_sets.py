@@ -188,7 +188,7 @@ def with_reconstruction(ctx: AuditContext, cid: str, v: Verdict) -> Verdict:
     bits = [f"{r.quantity}: {r.reconstructed} ({'meets' if r.met else 'misses'} {r.published})"
             for r in rows.itertuples()]
     return Verdict(v.status, v.recomputed,
-                   f"{v.explanation} On the RECONSTRUCTED times: {'; '.join(bits)}.")
+                   f"{v.explanation} On the RECONSTRUCTED times: {'; '.join(bits)}.", v.basis)
 
 
 def verdict(ctx: AuditContext, cid: str, status: str, recomputed: str,

@@ -139,4 +139,5 @@ def _table3_row(ctx, cid):
         "consistent", rec,
         f"{event}: Table 3 is the only source of these counts (no patient-level toxicity data), "
         f"so they cannot be recomputed; the row is coherent (0 ≤ {g3} ≤ {a} ≤ {n}) and the "
-        "transcription matches.")
+        "transcription matches. A coherence check of the table against itself, not evidence.",
+        basis="table")
