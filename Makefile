@@ -44,7 +44,7 @@ student: $(STAMP) ## build the student edition (no solutions) into _build/studen
 	exec $(PY) -m tools.book.student $(BOOK_ARGS)
 
 pdf: $(STAMP) ## build the whole book as one PDF into _build/pdf (needs TeX Live, see .ci/run)
-	exec $(PY) -m tools.book.pdf
+	exec $(PY) -m tools.book.pdf $(BOOK_ARGS)
 
 lab: $(STAMP) ## start JupyterLab from .venv on the book (chapters open as notebooks)
 	$(PY) -m blina.lab

@@ -260,13 +260,15 @@ def sphinx_command(source: Path, out: Path, jobs: int, doctrees: Path, fresh: bo
 
 
 def executions(source: Path) -> str:
-    """A digest of the cached executions the pages can show: the names of the read manifests,
-    one per cache record (named by its hash key).  Another build sharing the execution cache
-    (another output, the PDF edition) that executes a chapter again changes it, so this
-    output is built again and shows the new execution."""
+    """A digest of the cached executions the pages can show: the read manifests, one per cache
+    record, by name and content (what the execution read, byte for byte).  Another build
+    sharing the execution cache (another output, the PDF edition) that executes a chapter
+    again changes it, so this output is built again and shows the new execution."""
+    digest = hashlib.sha256()
     folder = inputs_folder(source)
-    names = sorted(p.name for p in folder.glob("*.json")) if folder.is_dir() else []
-    return hashlib.sha256("\n".join(names).encode()).hexdigest()
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        digest.update(path.name.encode() + b"\0" + (reads.sha256(path) or "").encode() + b"\n")
+    return digest.hexdigest()
 
 
 def unchanged(source: Path, out: Path, doctrees: Path, digest: str) -> bool:

@@ -433,12 +433,14 @@ def _drop_stale_executions(app: Sphinx, env, added, changed, removed) -> list[st
 
 
 def _record_keys(app: Sphinx) -> dict[str, str]:
-    """The hashkey of the newest execution cache record of each page, by document name."""
+    """The newest execution cache record of each page, by document name: its number and
+    creation time (a chapter executed again with unchanged code keeps its hash key, and
+    SQLite may give the new record the number of the one removed)."""
     newest: dict[str, tuple[int, str]] = {}
     for record in _records(app):
         docname = app.env.path2doc(record.uri)
-        if docname is not None and record.pk > newest.get(docname, (0, ""))[0]:
-            newest[docname] = (record.pk, record.hashkey)
+        if docname is not None and record.pk >= newest.get(docname, (0, ""))[0]:
+            newest[docname] = (record.pk, f"{record.pk} {record.created.isoformat()}")
     return {doc: key for doc, (_, key) in newest.items()}
 
 
