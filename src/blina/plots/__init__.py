@@ -9,10 +9,12 @@
 - :mod:`blina.plots.bars` — response by burden, adverse events;
 - :mod:`blina.plots.forest` — response rates across studies;
 - :mod:`blina.plots.schedule` — dose schedules;
-- :mod:`blina.plots.scorecard` — the claims of the paper by section and verdict.
+- :mod:`blina.plots.scorecard` — the claims of the paper by section and verdict;
+- :mod:`blina.plots.detection` — the km-check validation's typo detection.
 """
 
 from blina.plots.bars import ae_plot, response_by_burden_plot
+from blina.plots.detection import typo_detection_plot
 from blina.plots.display import figure_html, show
 from blina.plots.forest import forest_plot
 from blina.plots.km import at_risk_counts, km_plot
@@ -26,4 +28,4 @@ from blina.plots.swimmer import swimmer_plot
 __all__ = ["COLORS", "FONT", "HATCHES", "LINESTYLES", "MARKERS", "ae_plot", "at_risk_counts",
            "figure_html", "forest_plot", "km_plot", "median_conventions_plot", "panel_plot",
            "response_by_burden_plot", "schedule_plot", "scorecard_plot", "show",
-           "swimmer_plot"]
+           "swimmer_plot", "typo_detection_plot"]
