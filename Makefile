@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.pins-installed
 
-.PHONY: help venv book test lint bench student lab grade clean
+.PHONY: help venv book test lint bench student pdf lab grade clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -42,6 +42,9 @@ lint: $(STAMP) ## ruff over the package, tests, tools and benchmarks
 
 student: $(STAMP) ## build the student edition (no solutions) into _build/student
 	exec $(PY) -m tools.book.student $(BOOK_ARGS)
+
+pdf: $(STAMP) ## build the whole book as one PDF into _build/pdf (needs TeX Live, see .ci/run)
+	exec $(PY) -m tools.book.pdf $(BOOK_ARGS)
 
 lab: $(STAMP) ## start JupyterLab from .venv on the book (chapters open as notebooks)
 	$(PY) -m blina.lab

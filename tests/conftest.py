@@ -136,6 +136,8 @@ class PageReport:
     ids: set[str] = field(default_factory=set)
     math: int = 0  # elements holding TeX (Sphinx's .math spans and divs)
     typeset: int = 0  # MathJax-rendered formulas
+    cells: list[dict] = field(default_factory=list)  # table cells: text, clipped by CSS
+    outputs: str = ""  # the visible text of the code cells' outputs
     axe: list[dict] | None = None
 
 
@@ -152,6 +154,10 @@ COLLECT_JS = """async () => {
                               hidden: img.getAttribute('aria-hidden') === 'true'})),
     links: [...document.querySelectorAll('a[href]')].map(a => a.href),
     ids: [...document.querySelectorAll('[id], a[name]')].map(e => e.id || e.getAttribute('name')),
+    cells: [...document.querySelectorAll('td, th')].map(c => ({text: c.innerText.trim(),
+      clipped: getComputedStyle(c).textOverflow === 'ellipsis' &&
+               c.scrollWidth > c.clientWidth + 1})),
+    outputs: [...document.querySelectorAll('.cell_output')].map(e => e.innerText).join(' | '),
   };
 }"""
 
@@ -188,6 +194,7 @@ def visit(browser, book_server):
             report.images, report.links = found["images"], found["links"]
             report.math, report.typeset = found["math"], found["typeset"]
             report.ids = {i for i in found["ids"] if i}
+            report.cells, report.outputs = found["cells"], found["outputs"]
             if AXE_JS.is_file():
                 page.add_script_tag(path=str(AXE_JS))
                 report.axe = page.evaluate(AXE_RUN_JS)

@@ -416,6 +416,29 @@ def test_an_edited_data_file_re_executes_exactly_the_chapters_that_read_it(tmp_p
 
 
 @pytest.mark.slow
+def test_an_output_sharing_the_cache_shows_what_another_build_executed_again(tmp_path):
+    """Two outputs of one book share its execution cache (the HTML book and the PDF's LaTeX
+    sources, a test's book): after the data change, the first build executes the chapter
+    again, and the second, which executes nothing, must still show the new number."""
+    book = _tiny_book(tmp_path / "book", {"ages": MEAN_AGE, "plain": NO_DATA})
+    data = _data_copy(tmp_path / "data")
+    one, two = tmp_path / "one" / "html", tmp_path / "two" / "html"
+    for out in (one, two):
+        assert _build(book, "--out", str(out), data=data).returncode == 0
+    assert "MEAN AGE 38.60" in (two / "book" / "ages.html").read_text(encoding="utf-8")
+
+    _set_age(data, 1, 82)
+    first = _build(book, "--out", str(one), data=data)
+    assert first.returncode == 0 and _executed(first) == ["ages"]
+    second = _build(book, "--out", str(two), data=data)
+    assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
+    assert _executed(second) == [] and "nothing changed" not in second.stdout
+    assert "MEAN AGE 39.60" in (two / "book" / "ages.html").read_text(encoding="utf-8")
+    again = _build(book, "--out", str(two), data=data)
+    assert again.returncode == 0 and "nothing changed since the last build" in again.stdout
+
+
+@pytest.mark.slow
 def test_an_edited_module_re_executes_the_chapter_that_imports_it(tmp_path):
     chapter = _cell("import helper\nprint(f'HELPER SAYS {helper.VALUE}')")
     book = _tiny_book(tmp_path / "book", {"uses": chapter, "plain": NO_DATA})
@@ -551,7 +574,8 @@ def test_two_clean_builds_give_identical_html_and_notebook_downloads(tmp_path):
 def test_the_student_zip_is_byte_identical_across_runs(tmp_path):
     from tools.book.student import ZIP_NAME, build_student
 
-    body = ("```{exercise} Ages\n:label: ex-ages\nCompute the mean age.\n```\n\n" + MEAN_AGE
+    body = ("```{exercise} Ages\n:label: ex-ages\n\nDifficulty 1 of 3 · practises: a mean\n\n"
+            "Compute the mean age.\n```\n\n" + MEAN_AGE
             + "````{solution} ex-ages\nThe mean age of the thirty patients is printed above.\n"
             "````\n")
     book = _tiny_book(tmp_path / "book", {"ages": body})

@@ -15,8 +15,10 @@ from blina.plots import (
     ae_plot,
     at_risk_counts,
     figure_html,
+    forest_plot,
     km_plot,
     response_by_burden_plot,
+    schedule_plot,
     show,
     swimmer_plot,
 )
@@ -163,9 +165,15 @@ def fake_times(df):
 def test_swimmer_plot_with_reconstructed_times(df):
     fig = swimmer_plot(df, fake_times(df))
     assert fig.get_suptitle() == "Course of each patient (reconstructed times)"
-    assert fig.alt_text.startswith("Swimmer plot of the 30 patients on reconstructed survival "
+    assert fig.alt_text.startswith("Swimmer plot of the 30 patients on RECONSTRUCTED survival "
                                    "times (not published; up to 22.9 months)")
-    assert fig.axes[0].get_xlabel() == "Months since start of blinatumomab (reconstructed)"
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "Months since start of blinatumomab (reconstructed)"
+    # the warning sits inside the plot area, so a copied image keeps it
+    marks = [t for t in ax.texts if t.get_text().startswith("RECONSTRUCTED")]
+    assert len(marks) == 1 and marks[0].get_transform() == ax.transAxes
+    x, y = marks[0].get_position()
+    assert 0 <= x <= 1 and 0 <= y <= 1
 
 
 def test_swimmer_plot_bad_times(df):
@@ -190,9 +198,47 @@ def test_show_displays_html_figure(monkeypatch):
     fig = km_plot(T, E, title="OS")
     show(fig, "Figure 1a.")
     assert len(shown) == 1
-    assert "<figcaption>Figure 1a.</figcaption>" in shown[0].data
-    assert 'alt="Kaplan–Meier plot' in shown[0].data
+    assert "<figcaption>Figure 1a.</figcaption>" in shown[0]._repr_html_()
+    assert 'alt="Kaplan–Meier plot' in shown[0]._repr_html_()
+    # the PDF edition's builder takes Markdown: the same PNG as a data URI, then the caption
+    markdown = shown[0]._repr_markdown_()
+    assert markdown.startswith("![Kaplan–Meier plot") and "](data:image/png;base64," in markdown
+    assert markdown.rstrip().endswith("*Figure 1a.*")
+    assert repr(shown[0]) == "[figure] Figure 1a."
     assert fig.axes == []  # closed (cleared) after display
+
+
+def test_schedule_totals_stay_inside_the_figure():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = schedule_plot()
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    width = fig.bbox.width
+    labels = [t for ax in fig.axes for t in ax.texts if t.get_text().endswith("µg")]
+    assert sorted(t.get_text() for t in labels) == ["195 µg", "307 µg", "651 µg"]
+    for t in labels:
+        box = t.get_window_extent(renderer)
+        assert 0 <= box.x0 and box.x1 <= width, f"{t.get_text()} leaves the figure: {box}"
+
+
+def test_forest_labels_read_as_notation():
+    from blina.cohort.comparators import comparison_table
+
+    fig = forest_plot(comparison_table())
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    blast = next(label for label in labels if label.startswith("Gokbuget et al. (BLAST)"))
+    assert "MRD ≥ 10⁻³" in blast and ">=" not in blast and "1e-3" not in blast
+    assert "MRD ≥ 10⁻³" in fig.alt_text
+
+
+def test_estimate_text_has_no_interval_at_100_percent():
+    from blina.plots.style import estimate_text
+
+    assert estimate_text(1.0, 1.0, 1.0) == "100% (no event, so no interval)"
+    assert estimate_text(55 / 63, 0.65584, 0.95718) == "87.3% (95% CI 65.6%–95.7%)"
+    assert estimate_text(0.12345, 0.05, 0.25) == "12.3% (95% CI 5.0%–25.0%)"
 
 
 @settings(max_examples=80, deadline=None)

@@ -76,3 +76,50 @@ def test_verdict_shares_quote_the_ledger(ledger):
     assert shares["most-discrepant"] == "3.4" and shares["most-discrepant-n"] == "12"
     k, n = shares["unverifiable-text"].split(" of ")
     assert int(n) == int((status == "unverifiable").sum()) and 0 < int(k) <= int(n)
+
+
+def test_chapter_scorecard_counts_every_claim_once_in_the_papers_order(ledger):
+    card = audit.chapter_scorecard(ledger)
+    assert card["claims"].sum() == len(ledger) == 176
+    assert list(card["section"][:4]) == ["abstract", "1", "2.1", "2.2"]
+    rows = card.set_index("section")
+    assert rows.loc["3.4", "claims"] == 40 and rows.loc["3.4", "chapter"] == "survival"
+    # Table 3's coherent rows are counted apart from the claims consistent with the data
+    assert rows.loc["table3", ["reproduced", "consistent", "table-only"]].tolist() == [1, 0, 11]
+    assert rows.loc["figure2", "chapter"] == "audit"
+    facts = audit.scorecard_facts(card)
+    # the book's audit uses the reconstructed times too: four log-rank p-values and the two
+    # "significantly better" statements built on them are shown possible
+    assert facts == {"claims": 176, "reproduced": 48, "consistent": 48, "table-only": 11,
+                     "discrepant": 28, "unverifiable": 41}
+
+
+def test_scorecard_table_links_each_section_to_its_chapter(ledger):
+    table = audit.scorecard_table(audit.chapter_scorecard(ledger))
+    page = table._repr_html_()
+    assert '<a class="reference internal" href="survival.html">3.4 Survival</a>' in page
+    assert '<a class="reference internal" href="characteristics.html">Table 1</a>' in page
+    assert "[4 Discussion](discussion.md)" in table._repr_markdown_()
+    assert table.header[1:] == ("✔ reproduced", "≈ consistent", audit.report.TABLE_ONLY,
+                                "✘ discrepant", "? unverifiable", "claims")
+
+
+def test_section_facts(ledger):
+    facts = audit.section_facts("3.1")
+    assert facts["3.1-claims"] == 9
+    assert facts["3.1-claims"] == sum(facts[f"3.1-{s}"] for s in audit.STATUSES)
+    with pytest.raises(ValueError, match="section 'x' not in the ledger"):
+        audit.section_facts("x")
+
+
+def test_verdict_and_finding_blocks_carry_markdown_for_the_pdf(ledger):
+    verdicts = audit.verdicts_block(ledger)
+    assert verdicts._repr_html_() == f'<div class="blina-block">{audit.verdicts_html(ledger)}</div>'
+    markdown = verdicts._repr_markdown_()
+    for claim in ledger["claim_id"]:
+        assert claim.replace("_", "\\_") in markdown, claim
+    assert repr(verdicts).startswith("176 verdicts: 48 reproduced")
+    findings = audit.findings_block(ledger)
+    assert audit.findings_html(ledger) in findings._repr_html_()
+    for claim in ledger.loc[ledger["status"] == "discrepant", "claim_id"]:
+        assert claim in findings._repr_markdown_(), claim

@@ -47,7 +47,7 @@ def test_hematologic_bounds(ae):
     assert not h.possible(24)
     assert not h.possible(10, grade="3+")
     assert str(h) == ("patients with any hematologic AE: 25–30 of 30; "
-                      "with a grade >= 3 hematologic AE: 11–30 of 30")
+                      "with a grade ≥ 3 hematologic AE: 11–30 of 30")
 
 
 def test_bounds_cap_at_n():

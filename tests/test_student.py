@@ -47,6 +47,8 @@ CHAPTER = HEADER + textwrap.dedent("""\
     ````{exercise}
     :label: ex-llamas
 
+    Difficulty 1 of 3 · practises: counting animals
+
     Count the llamas in the first pen and report the total.
     ````
 
@@ -76,6 +78,8 @@ CHAPTER = HEADER + textwrap.dedent("""\
 
     ````{exercise}
     :label: ex-alpacas
+
+    Difficulty 1 of 3 · practises: counting animals
 
     Explain why the alpacas outnumber the vicunas in winter.
     ````

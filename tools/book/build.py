@@ -23,8 +23,8 @@ Steps (each printed as it runs):
 
 When nothing changed since the last successful build (see :func:`inputs_digest`: every file of
 the source folder by name, size and modification time, the installed packages, the build
-tools, the ``BLINA_*`` variables and the options; and every chapter's read manifest still
-fresh), Sphinx is not started at all, as ``make`` would not: starting it only to find "no
+tools, the ``BLINA_*`` variables and the options; every chapter's read manifest still
+fresh; and the same cached executions, see :func:`executions`), Sphinx is not started at all, as ``make`` would not: starting it only to find "no
 targets are out of date" costs 1.5-2 s of imports.  ``make clean`` (or deleting
 ``<doctrees>/build_book.stamp``) forces a build.
 
@@ -259,12 +259,25 @@ def sphinx_command(source: Path, out: Path, jobs: int, doctrees: Path, fresh: bo
             str(out)]
 
 
+def executions(source: Path) -> str:
+    """A digest of the cached executions the pages can show: the read manifests, one per cache
+    record, by name and content (what the execution read, byte for byte).  Another build
+    sharing the execution cache (another output, the PDF edition) that executes a chapter
+    again changes it, so this output is built again and shows the new execution."""
+    digest = hashlib.sha256()
+    folder = inputs_folder(source)
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        digest.update(path.name.encode() + b"\0" + (reads.sha256(path) or "").encode() + b"\n")
+    return digest.hexdigest()
+
+
 def unchanged(source: Path, out: Path, doctrees: Path, digest: str) -> bool:
-    """The last build succeeded with these inputs and every chapter's reads are fresh."""
+    """The last build succeeded with these inputs and these cached executions, and every
+    chapter's reads are fresh."""
     stamp = doctrees / STAMP
     return ((out / "index.html").is_file() and stamp.is_file()
             and not (doctrees / FAILED).exists()
-            and stamp.read_text(encoding="utf-8").strip() == digest
+            and stamp.read_text(encoding="utf-8").split() == [digest, executions(source)]
             and not reads.stale_manifests(inputs_folder(source)))
 
 
@@ -307,8 +320,9 @@ def build(source: Path, out: Path, jobs: int, doctrees: Path | None = None) -> i
         return 1
     print(f"book built in {time.perf_counter() - t0:.1f} s: {out / 'index.html'}")
     (doctrees / FAILED).unlink()
-    (doctrees / STAMP).write_text(digest + "\n", encoding="utf-8")  # as before the build: an
-    # edit made while Sphinx ran is seen by the next build
+    # the inputs as before the build (an edit made while Sphinx ran is seen by the next build),
+    # the executions as after it (this build's own are what its pages show)
+    (doctrees / STAMP).write_text(f"{digest} {executions(source)}\n", encoding="utf-8")
     return 0
 
 

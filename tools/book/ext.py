@@ -44,18 +44,33 @@ Loaded through ``sphinx.extra_extensions: [tools.book.ext]`` in ``_config.yml``;
 10. **A cached execution counts only while what the chapter read is unchanged** (data files,
     package modules; see :mod:`tools.book.reads`): before reading, cache records whose
     manifest is missing or stale are removed and their chapters re-read
-    (:func:`_drop_stale_executions`); each chapter's kernel is told where to write its
+    (:func:`_drop_stale_executions`), and so are pages whose record another build sharing the
+    cache replaced since this output read them (:func:`_remember_records`: the PDF edition,
+    a test's book); each chapter's kernel is told where to write its
     manifest (:func:`_expect_reads`) and a manifest of an execution that was cached is kept
     beside its record (:func:`_keep_reads`).  Active when ``tools/book/build.py`` sets
     ``$BLINA_BOOK_INPUTS``.
 11. **Reproducible downloads**: the ``.ipynb`` written for download has cell ids derived from
     the page name and cell position and no execution timestamps, so a rebuild writes the same
     bytes (see :func:`reproducible_notebook`).
+12. **The book's own styles and scripts** from ``book/_static``: ``blina.css`` (wrapped
+    tables, readable captions in dark mode, exercise metadata) and ``blina-search.js``
+    (search snippets without TeX source).
+13. **Edition and date in every page's footer**: the ``blina`` package version and the build
+    date (``SOURCE_DATE_EPOCH`` if set, for reproducible builds), see :func:`edition`.
+14. **How to get the source**, from the one repository URL: the substitution
+    ``{{ repository_source }}`` (used on the front page) says plainly that no address is
+    configured while ``repository.url`` is empty, and links the repository once it is set
+    (see :func:`repository_source`).
+15. **Numbers are searchable** (:mod:`tools.book.search`), **one citation style**
+    (:mod:`tools.book.citations`, ``bibtex_default_style: blina``) and **exercise metadata**
+    with the instructors' table of exercises (:mod:`tools.book.exercises`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import hashlib
 import html
 import importlib.util
@@ -68,14 +83,18 @@ import nbformat
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
-from tools.book import reads
+from tools.book import citations, exercises, reads, search
 
 #: the MathJax combined component the pages load (Sphinx's default: TeX + MathML in, CHTML out)
 MATHJAX_ENTRY = "tex-mml-chtml.js"
 #: what of the MathJax distribution is copied into ``_static/mathjax`` (relative paths)
 MATHJAX_PARTS = (MATHJAX_ENTRY, "output/chtml/fonts/woff-v2", "input/tex/extensions", "ui",
                  "a11y", "adaptors")
-FAVICON = Path(__file__).resolve().parents[2] / "book" / "_static" / "favicon.svg"
+STATIC = Path(__file__).resolve().parents[2] / "book" / "_static"
+FAVICON = STATIC / "favicon.svg"
+#: the book's own files in :data:`STATIC`, added to every page
+CSS_FILES = ("blina.css",)
+JS_FILES = ("blina-search.js",)
 LAUNCH_PROVIDERS = ("binderhub_url", "jupyterhub_url", "colab_url", "deepnote_url",
                     "jupyterlite_url", "thebe")
 
@@ -104,8 +123,72 @@ def copy_mathjax(outdir: Path) -> Path:
     return dest
 
 
+def edition(today: datetime.date | None = None) -> str:
+    """The footer line: ``"blina book 0.1.0 · built 2026-12-01"``."""
+    import blina
+
+    if today is None:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        today = (datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date() if epoch
+                 else datetime.datetime.now(datetime.UTC).date())
+    return f"blina book {blina.__version__} · built {today.isoformat()}"
+
+
+#: the file name of the PDF edition
+PDF_NAME = "blina-book.pdf"
+#: LaTeX preamble of the PDF edition.  sphinx-jupyterbook-latex (loaded by Jupyter Book for its
+#: LaTeX structure: the front page as front matter, one chapter per table-of-contents entry)
+#: brings a document class, jupyterBook.cls, that requires bbm.sty, which Debian ships only in
+#: texlive-fonts-extra (1.4 GB installed).  The book uses Sphinx's own "manual" class instead
+#: and defines here the two environments that the extension wraps code cells in (as that class
+#: does: a grey input box, an indented output), with changepage's adjustwidth.  Also: the
+#: verdict marks ✔ and ✘ from DejaVu Sans (FreeSerif Bold and FreeMono have no ✘); and the
+#: bibliography without a second chapter heading, as the bibliography page is a chapter already.
+LATEX_PREAMBLE = r"""
+\usepackage[strict]{changepage}
+\usepackage{newunicodechar}
+\newfontfamily\blinamarks{DejaVu Sans}
+\newunicodechar{✔}{{\blinamarks ✔}}
+\newunicodechar{✘}{{\blinamarks ✘}}
+\renewenvironment{sphinxthebibliography}[1]
+  {\begingroup\def\chapter##1##2{}\begin{thebibliography}{#1}}
+  {\end{thebibliography}\endgroup}
+\definecolor{CodeBlockInputBorderColor}{RGB}{204,204,204}
+\definecolor{CodeBlockInputColor}{RGB}{247,247,247}
+\definecolor{CodeBlockOutputBorderColor}{RGB}{247,247,247}
+\definecolor{CodeBlockOutputColor}{RGB}{252,252,252}
+\newenvironment{sphinxVerbatimInput}
+  {\colorlet{VerbatimBorderColor}{CodeBlockInputBorderColor}%
+   \colorlet{VerbatimColor}{CodeBlockInputColor}\begin{adjustwidth}{5pt}{}}
+  {\end{adjustwidth}}
+\newenvironment{sphinxVerbatimOutput}
+  {\colorlet{VerbatimBorderColor}{CodeBlockOutputBorderColor}%
+   \colorlet{VerbatimColor}{CodeBlockOutputColor}\begin{adjustwidth}{20pt}{}}
+  {\end{adjustwidth}}
+"""
+#: the commands that build and test the book, shown on the front page
+RUN_COMMANDS = ("make book    # build this book into _build/html, executing every chapter\n"
+                "make test    # run the test suite, including a full build of the book")
+
+
+def repository_source(url: str) -> str:
+    """Markdown saying where the source is and how to run it (``{{ repository_source }}``)."""
+    url = url.strip().rstrip("/")
+    if not url:
+        return ("No public address of the repository is configured for this copy of the book "
+                "(`repository.url` in `_config.yml` is empty), so it cannot tell you where to "
+                "clone it from. In a copy of the repository's files, on a machine with Python "
+                "3.11, `git` and `make`, run these two commands in the top folder:\n\n"
+                f"```text\n{RUN_COMMANDS}\n```\n")
+    folder = url.rsplit("/", 1)[-1].removesuffix(".git")
+    return (f"The source of this book is at <{url}>. On a machine with Python 3.11, `git` and "
+            "`make`, clone it and run the two commands in its top folder:\n\n"
+            f"```text\ngit clone {url}\ncd {folder}\n{RUN_COMMANDS}\n```\n")
+
+
 def _configure(app: Sphinx, config) -> None:
-    """config-inited: local MathJax; drop launch providers while no repository URL is set."""
+    """config-inited: local MathJax; drop launch providers while no repository URL is set;
+    the book's static files, footer and repository substitution."""
     if str(config.mathjax_path).startswith(("http://", "https://", "//")):
         config.mathjax_path = f"mathjax/{MATHJAX_ENTRY}"
     mathjax_source()  # fail early, with the fix in the message, if the files are missing
@@ -113,10 +196,27 @@ def _configure(app: Sphinx, config) -> None:
         config.html_favicon = str(FAVICON)
     options = config.html_theme_options
     launch = dict(options.get("launch_buttons") or {})
-    if not str(options.get("repository_url") or "").strip():
+    url = str(options.get("repository_url") or "")
+    if not url.strip():
         for key in LAUNCH_PROVIDERS:
             launch.pop(key, None)
     options["launch_buttons"] = launch
+    if not str(options.get("extra_footer") or "").strip():
+        options["extra_footer"] = f'<p class="blina-edition">{html.escape(edition())}</p>'
+    if str(STATIC) not in config.html_static_path:
+        config.html_static_path = [*config.html_static_path, str(STATIC)]
+    config.myst_substitutions = {**config.myst_substitutions,
+                                 "repository_source": repository_source(url)}
+    # the PDF edition (tools/book/pdf.py): one document from the root page, named after the
+    # package (Sphinx would derive the file name from the title)
+    # (Sphinx's "manual" class rather than sphinx-jupyterbook-latex's, see LATEX_PREAMBLE)
+    config.latex_documents = [(config.root_doc, PDF_NAME.replace(".pdf", ".tex"),
+                               config.html_title or config.project, config.author,
+                               "manual")]
+    elements = dict(config.latex_elements or {})
+    elements["preamble"] = elements.get("preamble", "") + LATEX_PREAMBLE
+    elements["printindex"] = ""  # the book has no index entries: no empty "Index" chapter
+    config.latex_elements = elements
 
 
 #: extensions Jupyter Book loads that do not declare parallel safety, and why they are safe
@@ -324,7 +424,31 @@ def _drop_stale_executions(app: Sphinx, env, added, changed, removed) -> list[st
     for manifest in folder.glob("*.json"):  # manifests of records dropped or replaced
         if manifest.name not in kept:
             manifest.unlink()
+    # a record another build made (another output sharing the cache: the PDF, a test's book)
+    # since this environment read the page: the page is read again, to show that execution
+    seen, now = getattr(env, "blina_records", {}), _record_keys(app)
+    again += [doc for doc, key in seen.items()
+              if doc in env.found_docs and doc not in added | changed and now.get(doc) != key]
     return sorted(set(again))
+
+
+def _record_keys(app: Sphinx) -> dict[str, str]:
+    """The newest execution cache record of each page, by document name: its number and
+    creation time (a chapter executed again with unchanged code keeps its hash key, and
+    SQLite may give the new record the number of the one removed)."""
+    newest: dict[str, tuple[int, str]] = {}
+    for record in _records(app):
+        docname = app.env.path2doc(record.uri)
+        if docname is not None and record.pk >= newest.get(docname, (0, ""))[0]:
+            newest[docname] = (record.pk, f"{record.pk} {record.created.isoformat()}")
+    return {doc: key for doc, (_, key) in newest.items()}
+
+
+def _remember_records(app: Sphinx, env) -> None:
+    """env-updated (main process, before the environment is saved): the cache records its pages
+    now show, for :func:`_drop_stale_executions` of the next build of this output."""
+    if _inputs_folder(app) is not None:
+        env.blina_records = _record_keys(app)
 
 
 _RECORDS_BEFORE: dict[str, int] = {}  # per process: newest cache record of a chapter before
@@ -379,9 +503,17 @@ def _keep_reads(app: Sphinx, doctree) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    search.register()
+    citations.register()
+    exercises.setup(app)
+    for name in CSS_FILES:
+        app.add_css_file(name)
+    for name in JS_FILES:
+        app.add_js_file(name)
     app.connect("env-get-outdated", _drop_stale_executions)
     app.connect("source-read", _expect_reads)
     app.connect("doctree-read", _keep_reads)
+    app.connect("env-updated", _remember_records)
     app.connect("env-before-read-docs", _create_execution_cache)
     app.connect("config-inited", _configure, priority=900)
     app.connect("config-inited", _declare_parallel_safe)

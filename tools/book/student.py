@@ -3,7 +3,8 @@
 Output, all under ``_build/student/`` (``--out``):
 
 - ``src/``        copies of ``_config.yml``, ``_toc.yml``, ``references.bib`` and ``book/``
-                  with every solution removed (``book/`` itself is never modified);
+                  with every solution removed (``book/`` itself is never modified), and of
+                  the files the pages include or link (``LICENSE``, ``data/``);
 - ``html/``       the student book, built from ``src/`` by ``tools.book.build``'s ``build()``
                   (same warnings-are-errors rules; its execution cache is ``src/_build/``);
 - ``notebooks/``  every executable chapter as an ``.ipynb`` without solutions and without outputs
@@ -292,6 +293,10 @@ def _is_notebook(path: Path) -> bool:
 
 
 IGNORED = {"_build", ".ipynb_checkpoints", "__pycache__"}
+#: files and folders outside book/ that pages include or offer for download (the licence page
+#: includes LICENSE, the data page links every file of data/)
+PAGE_FILES = ("LICENSE", "CITATION.cff")
+PAGE_FOLDERS = ("data",)
 
 
 def _sync(dest: Path, files: dict[Path, bytes], managed: list[Path]) -> None:
@@ -321,13 +326,14 @@ def copy_stripped(source: Path, dest: Path) -> tuple[list[Path], set[str]]:
     # no launch buttons: Binder would open the repository's chapters, solutions included
     config.setdefault("repository", {})["url"] = ""
     files[Path("_config.yml")] = yaml.safe_dump(config, sort_keys=False).encode()
-    for name in ("_toc.yml", "references.bib"):
+    for name in ("_toc.yml", "references.bib", *PAGE_FILES):
         if (source / name).exists():
             files[Path(name)] = (source / name).read_bytes()
-    for path in sorted((source / "book").rglob("*")):
-        rel = path.relative_to(source)
-        if path.is_file() and not IGNORED & set(rel.parts):
-            files[rel] = path.read_bytes()
+    for folder in ("book", *PAGE_FOLDERS):
+        for path in sorted((source / folder).rglob("*")):
+            rel = path.relative_to(source)
+            if path.is_file() and not IGNORED & set(rel.parts):
+                files[rel] = path.read_bytes()
     solutions: list[str] = []
     kept: list[str] = []
     toc_paths = []
@@ -354,7 +360,7 @@ def copy_stripped(source: Path, dest: Path) -> tuple[list[Path], set[str]]:
             files[rel] = strip_solutions(files[rel].decode("utf-8")).encode("utf-8")
         except ValueError:  # a draft with a broken solution block: leave it out
             del files[rel]
-    _sync(dest, files, managed=[Path("book")])
+    _sync(dest, files, managed=[Path("book"), *map(Path, PAGE_FOLDERS)])
     # what one chapter's solution says may be kept text in another chapter: no leak
     every_kept = "\n".join(kept)
     prints = set().union(*(fingerprints(solution, every_kept) for solution in solutions))

@@ -11,20 +11,27 @@ The names the chapters use are re-exported here.
 
 from blina.audit.engine import MARKS, STATUSES, AuditContext, Verdict, audit, registry
 from blina.audit.report import (
+    chapter_scorecard,
     default_context,
+    findings_block,
     findings_html,
     label,
     scorecard,
+    scorecard_facts,
+    scorecard_table,
+    section_facts,
     section_scorecard,
     section_summary,
     side_by_side,
     status_counts,
     verdict_shares,
     verdicts,
+    verdicts_block,
     verdicts_html,
 )
 
-__all__ = ["MARKS", "STATUSES", "AuditContext", "Verdict", "audit", "default_context",
-           "findings_html", "label", "registry", "scorecard",
-           "section_scorecard", "section_summary", "side_by_side",
-           "status_counts", "verdict_shares", "verdicts", "verdicts_html"]
+__all__ = ["MARKS", "STATUSES", "AuditContext", "Verdict", "audit", "chapter_scorecard",
+           "default_context", "findings_block", "findings_html", "label", "registry",
+           "scorecard", "scorecard_facts", "scorecard_table", "section_facts",
+           "section_scorecard", "section_summary", "side_by_side", "status_counts",
+           "verdict_shares", "verdicts", "verdicts_block", "verdicts_html"]

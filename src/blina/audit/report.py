@@ -12,10 +12,13 @@ from collections.abc import Iterable
 import pandas as pd
 
 from blina.audit.engine import BASES, MARKS, STATUSES, AuditContext, audit
+from blina.display import Block, Link, as_table, md_escape
 
-__all__ = ["DISCREPANCY_KINDS", "LEDGER_COLUMNS", "TABLE_ONLY", "default_context",
-           "findings_html", "label", "scorecard", "section_scorecard", "section_summary",
-           "side_by_side", "status_counts", "verdict_shares", "verdicts", "verdicts_html"]
+__all__ = ["CARD_KINDS", "CARD_LABELS", "DISCREPANCY_KINDS", "LEDGER_COLUMNS", "SECTIONS",
+           "TABLE_ONLY", "chapter_scorecard", "default_context", "findings_block",
+           "findings_html", "label", "scorecard", "scorecard_facts", "scorecard_table",
+           "section_facts", "section_scorecard", "section_summary", "side_by_side",
+           "status_counts", "verdict_shares", "verdicts", "verdicts_block", "verdicts_html"]
 
 _DEFAULT: list[AuditContext] = []
 
@@ -38,6 +41,25 @@ DISCREPANCY_KINDS = {
     "The paper contradicting itself": ["met-2.2-short-course-lt10d", "disc-short-course-lt10d",
                                        "disc-nonresp-28d-after-7to10d", "disc-os-pfs-hsct-better",
                                        "res-3.4-pfs-resp-further-p"],
+}
+#: each section of the ledger in the paper's order: its heading and the chapter that checks it
+SECTIONS = {
+    "abstract": ("Abstract", "audit"),
+    "1": ("1 Introduction", "audit"),
+    "2.1": ("2.1 Study design", "audit"),
+    "2.2": ("2.2 Treatment", "methods"),
+    "2.3": ("2.3 Assessment of remission", "methods"),
+    "2.4": ("2.4 Statistical analysis", "audit"),
+    "3.1": ("3.1 Patient characteristics", "characteristics"),
+    "table1": ("Table 1", "characteristics"),
+    "3.2": ("3.2 Outcomes", "response"),
+    "3.3": ("3.3 Toxicity", "toxicity"),
+    "table3": ("Table 3", "toxicity"),
+    "3.4": ("3.4 Survival", "survival"),
+    "figure1": ("Figure 1 caption", "audit"),
+    "figure2": ("Figure 2 caption", "audit"),
+    "4": ("4 Discussion", "discussion"),
+    "5": ("5 Conclusion", "conclusions"),
 }
 #: the ledger columns of the verdict tables, with their headings
 LEDGER_COLUMNS = {"claim_id": "claim id", "quote": "claim (quoted)", "reported": "published",
@@ -179,11 +201,67 @@ def section_summary(ledger: pd.DataFrame) -> pd.DataFrame:
     return summary.round(0).sort_values("supported %")
 
 
+#: the verdict columns of :func:`chapter_scorecard`: the statuses, with the coherent table rows
+#: (basis ``table``) apart from the claims tested against the data, as :func:`section_scorecard`
+CARD_KINDS = ("reproduced", "consistent", "table-only", "discrepant", "unverifiable")
+#: how each of :data:`CARD_KINDS` is labelled on the page (mark and word)
+CARD_LABELS = {**{s: label(s) for s in STATUSES}, "table-only": TABLE_ONLY}
+
+
+def chapter_scorecard(ledger: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Claims per section of the paper and verdict, in the paper's order, with the chapter that
+    checks each section (the front page's scorecard).
+
+    Columns: ``section`` (the ledger's), ``heading`` and ``chapter`` (from :data:`SECTIONS`;
+    a section missing there is its own heading, checked in the audit chapter), one count per
+    kind of :data:`CARD_KINDS` (the counts of :func:`section_scorecard`), and ``claims``.
+    """
+    ledger = verdicts() if ledger is None else ledger
+    counts = section_scorecard(ledger)
+    counts.columns = list(CARD_KINDS)
+    card = counts.reset_index()
+    card.insert(1, "heading", [SECTIONS.get(s, (s, "audit"))[0] for s in card["section"]])
+    card.insert(2, "chapter", [SECTIONS.get(s, (s, "audit"))[1] for s in card["section"]])
+    card["claims"] = card[list(CARD_KINDS)].sum(axis=1)
+    return card
+
+
+def section_facts(section: str) -> dict[str, int]:
+    """Claims of one section of the ledger and their verdicts, for the prose: keys
+    ``<section>-claims`` and ``<section>-<status>`` (e.g. ``"3.1-unverifiable"``)."""
+    table = verdicts()
+    if section not in set(table["section"].astype(str)):
+        raise ValueError(f"section {section!r} not in the ledger")
+    counts = status_counts(table[table["section"].astype(str) == section])
+    return {f"{section}-claims": int(counts.sum()),
+            **{f"{section}-{status}": int(n) for status, n in counts.items()}}
+
+
+def scorecard_facts(card: pd.DataFrame) -> dict[str, int]:
+    """The totals of a :func:`chapter_scorecard` for the prose: ``claims`` and one per kind of
+    :data:`CARD_KINDS`."""
+    return {"claims": int(card["claims"].sum()), **{k: int(card[k].sum()) for k in CARD_KINDS}}
+
+
+def scorecard_table(card: pd.DataFrame):
+    """A :func:`chapter_scorecard` as a table: each section of the paper links to the chapter
+    that checks it; the verdict marks head the count columns."""
+    shown = pd.DataFrame({
+        "section of the paper (chapter)": [Link(h, c) for h, c in
+                                           zip(card["heading"], card["chapter"], strict=True)],
+        **{CARD_LABELS[k]: card[k] for k in CARD_KINDS}, "claims": card["claims"]})
+    return as_table(shown, 0, index=False, words=False)
+
+
 def _table_html(rows: pd.DataFrame, caption: str) -> str:
-    """The rows as an escaped HTML table without the index, with a caption."""
-    table = rows[list(LEDGER_COLUMNS)].rename(columns=LEDGER_COLUMNS).to_html(
-        index=False, escape=True, border=0)
-    return table.replace(">", f"><caption>{html.escape(caption)}</caption>", 1)
+    """The rows as an escaped HTML table (cells whole and wrapped), with a caption."""
+    table = rows[list(LEDGER_COLUMNS)].rename(columns=LEDGER_COLUMNS)
+    return as_table(table, index=False, words=False, caption=caption)._repr_html_()
+
+
+def _table_markdown(rows: pd.DataFrame, caption: str) -> str:
+    table = rows[list(LEDGER_COLUMNS)].rename(columns=LEDGER_COLUMNS)
+    return as_table(table, index=False, words=False, caption=caption)._repr_markdown_()
 
 
 def _status_block(ledger: pd.DataFrame, status: str) -> str:
@@ -202,6 +280,25 @@ def verdicts_html(ledger: pd.DataFrame) -> str:
     return "".join(_status_block(ledger, s) for s in STATUSES)
 
 
+def verdicts_markdown(ledger: pd.DataFrame) -> str:
+    """Every verdict as Markdown (the PDF edition): a bold heading per status, a table per
+    section of the paper."""
+    out = []
+    for status in STATUSES:
+        rows = ledger[ledger["status"] == status]
+        out.append(f"**{label(status)}: {len(rows)} claims**\n")
+        out += [_table_markdown(part, f"{label(status)}, section {sec}")
+                for sec, part in rows.groupby("section", sort=False, observed=True)]
+    return "\n".join(out)
+
+
+def verdicts_block(ledger: pd.DataFrame) -> Block:
+    """:func:`verdicts_html` for the web book and :func:`verdicts_markdown` for the PDF."""
+    counts = ", ".join(f"{n} {s}" for s, n in status_counts(ledger).items())
+    return Block(verdicts_html(ledger), verdicts_markdown(ledger),
+                 f"{len(ledger)} verdicts: {counts}")
+
+
 def _paragraphs(by_id: pd.DataFrame, ids: list[str]) -> str:
     """One ``<p>`` per distinct finding (claims with the same recomputed value and the same
     opening of the explanation, e.g. an estimate and its interval, share one)."""
@@ -218,13 +315,44 @@ def _paragraphs(by_id: pd.DataFrame, ids: list[str]) -> str:
     return "".join(out)
 
 
+def _kinds(ledger: pd.DataFrame, kinds: dict[str, list[str]] | None) -> dict[str, list[str]]:
+    """The discrepant claim ids by kind (default :data:`DISCREPANCY_KINDS`, then "Other")."""
+    kinds = dict(DISCREPANCY_KINDS if kinds is None else kinds)
+    discrepant = list(ledger.loc[ledger["status"] == "discrepant", "claim_id"])
+    kinds = {k: [c for c in ids if c in discrepant] for k, ids in kinds.items()}
+    kinds["Other"] = [c for c in discrepant if not any(c in ids for ids in kinds.values())]
+    return {k: ids for k, ids in kinds.items() if ids}
+
+
 def findings_html(ledger: pd.DataFrame, kinds: dict[str, list[str]] | None = None) -> str:
     """The discrepant claims grouped by kind (default :data:`DISCREPANCY_KINDS`, then
     "Other"), each finding a paragraph with its explanation."""
-    kinds = dict(DISCREPANCY_KINDS if kinds is None else kinds)
     by_id = ledger.set_index("claim_id")
-    discrepant = list(by_id.index[by_id["status"] == "discrepant"])
-    kinds = {k: [c for c in ids if c in discrepant] for k, ids in kinds.items()}
-    kinds["Other"] = [c for c in discrepant if not any(c in ids for ids in kinds.values())]
     return "".join(f"<h4>{html.escape(kind)} ({len(ids)})</h4>{_paragraphs(by_id, ids)}"
-                   for kind, ids in kinds.items() if ids)
+                   for kind, ids in _kinds(ledger, kinds).items())
+
+
+def findings_markdown(ledger: pd.DataFrame, kinds: dict[str, list[str]] | None = None) -> str:
+    """:func:`findings_html` as Markdown (the PDF edition)."""
+    by_id = ledger.set_index("claim_id")
+    out = []
+    for kind, ids in _kinds(ledger, kinds).items():
+        out.append(f"**{md_escape(kind)} ({len(ids)})**\n")
+        rows_of = by_id.loc[ids]
+        finding = rows_of["recomputed"] + rows_of["explanation"].str[:60]
+        for _, rows in rows_of.groupby(finding, sort=False):
+            first = rows.iloc[0]
+            out.append(f"**{md_escape(first['verdict'])}** “{md_escape(first['quote'])}” "
+                       f"(section {md_escape(first['section'])}, published "
+                       f"{md_escape(first['reported'])}; "
+                       f"{', '.join(md_escape(c) for c in rows.index)}). "
+                       f"{md_escape(first['explanation'])}\n")
+    return "\n".join(out)
+
+
+def findings_block(ledger: pd.DataFrame, kinds: dict[str, list[str]] | None = None) -> Block:
+    """:func:`findings_html` for the web book and :func:`findings_markdown` for the PDF."""
+    found = _kinds(ledger, kinds)
+    return Block(findings_html(ledger, kinds), findings_markdown(ledger, kinds),
+                 f"{sum(len(ids) for ids in found.values())} discrepant claims in "
+                 f"{len(found)} kinds")

@@ -8,18 +8,21 @@ two middle values for an even count), the range is ``min–max`` and the mean ``
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import pandas as pd
 
 from blina.cohort.response import high_burden
 from blina.data.frames import require_columns
+from blina.display import number, percent
 from blina.study import HIGH_BURDEN_PCT
 
 __all__ = [
     "CATEGORICAL",
     "LEVEL_ORDER",
     "NUMERIC",
+    "median_facts",
     "numeric_summary",
     "summary_counts",
     "table1",
@@ -105,15 +108,15 @@ def numeric_summary(df: pd.DataFrame, cols: Sequence[str] = ("age", "bm_blast_pc
 
 
 def _num(x: float) -> str:
-    return f"{x:.0f}" if float(x).is_integer() else f"{x:g}"
+    return number(x, 0) if float(x).is_integer() else str(float(x))
 
 
 def table1(df: pd.DataFrame, *, high_burden_threshold: float = HIGH_BURDEN_PCT) -> pd.DataFrame:
     """Publication-style patient characteristics: columns ``Characteristic`` and ``Value``.
 
     Numeric rows show ``median (min–max)`` and, on their own row, the mean to two decimals;
-    categorical rows ``n (percent%)`` with one decimal; the last row counts patients with
-    bone-marrow blasts above ``high_burden_threshold`` percent.
+    categorical rows ``n (percent%)`` with one decimal (half up, :mod:`blina.display`); the
+    last row counts patients with bone-marrow blasts above ``high_burden_threshold`` percent.
     """
     require_columns(df, [*CATEGORICAL.keys() - {"disease_group"}, *NUMERIC])
     total = len(df)
@@ -125,15 +128,41 @@ def table1(df: pd.DataFrame, *, high_burden_threshold: float = HIGH_BURDEN_PCT) 
             s = nums.loc["age"]
             rows.append((f"{NUMERIC['age']}, median (range)",
                          f"{_num(s['median'])} ({_num(s['min'])}–{_num(s['max'])})"))
-            rows.append((f"{NUMERIC['age']}, mean", f"{s['mean']:.2f}"))
+            rows.append((f"{NUMERIC['age']}, mean", number(s["mean"], 2)))
         for _, r in counts[counts["variable"] == var].iterrows():
             label = _LABELS.get(var, {}).get(r["level"], r["level"])
-            rows.append((f"{title}: {label}", f"{r['n']} ({r['percent']:.1f}%)"))
+            rows.append((f"{title}: {label}", f"{r['n']} ({percent(r['n'], r['N'])}%)"))
     s = nums.loc["bm_blast_pct"]
     rows.append((f"{NUMERIC['bm_blast_pct']}, median (range)",
                  f"{_num(s['median'])} ({_num(s['min'])}–{_num(s['max'])})"))
-    rows.append((f"{NUMERIC['bm_blast_pct']}, mean", f"{s['mean']:.2f}"))
+    rows.append((f"{NUMERIC['bm_blast_pct']}, mean", number(s["mean"], 2)))
     k = int(high_burden(df, high_burden_threshold).sum())
     rows.append((f"Bone-marrow blasts > {_num(high_burden_threshold)}%",
-                 f"{k} ({100 * k / total:.1f}%)"))
+                 f"{k} ({percent(k, total)}%)"))
     return pd.DataFrame(rows, columns=["Characteristic", "Value"])
+
+
+def median_facts(df: pd.DataFrame, col: str, decimals: int = 1) -> dict[str, object]:
+    """The numbers behind a printed median of ``col``, for the prose (keys ``<col>-…``).
+
+    With ``n`` sorted values :math:`x_{(1)} \\le \\dots \\le x_{(n)}` the median is the middle
+    value, or for an even ``n`` the average of :math:`x_{(n/2)}` and :math:`x_{(n/2+1)}`:
+    ``n``, the positions ``lower-pos`` and ``upper-pos`` of the middle pair (equal for odd
+    ``n``), their values ``lower`` and ``upper``, the ``median``, the ``mean`` (both to
+    ``decimals``), the mean ``mean-rounded`` half up and ``mean-truncated`` to whole units, and
+    the ``min`` and ``max``.
+    """
+    require_columns(df, [col])
+    values = sorted(float(v) for v in df[col])
+    n = len(values)
+    if n == 0:
+        raise ValueError(f"df column {col!r} is empty")
+    lower_pos, upper_pos = (n + 1) // 2, n // 2 + 1
+    lower, upper = values[lower_pos - 1], values[upper_pos - 1]
+    mean = sum(values) / n
+    facts = {"n": n, "lower-pos": lower_pos, "upper-pos": upper_pos, "lower": _num(lower),
+             "upper": _num(upper), "median": number((lower + upper) / 2, decimals),
+             "mean": number(mean, decimals), "mean-rounded": number(mean, 0),
+             "mean-truncated": math.floor(mean), "min": _num(values[0]),
+             "max": _num(values[-1])}
+    return {f"{col}-{key}": value for key, value in facts.items()}

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from blina.data.frames import require_columns
+from blina.display import percent
 
 __all__ = ["HEMATOLOGIC", "HematologicSummary", "ae_table", "hematologic_summary"]
 
@@ -67,7 +68,7 @@ def ae_table(ae: pd.DataFrame, n: int = 30) -> pd.DataFrame:
         out[col] = counts
         out[f"{col}_pct"] = 100 * counts / n
     for col in ("any_grade", "grade_3_plus"):
-        out[f"{col}_printed"] = [f"{k} ({100 * k / n:.1f}%)" for k in out[col]]
+        out[f"{col}_printed"] = [f"{k} ({percent(k, n)}%)" for k in out[col]]
     return out
 
 
@@ -96,7 +97,7 @@ class HematologicSummary:
     def __str__(self) -> str:
         (a, b), (c, d) = self.any_grade_bounds, self.grade_3_plus_bounds
         return (f"patients with any hematologic AE: {a}–{b} of {self.n}; "
-                f"with a grade >= 3 hematologic AE: {c}–{d} of {self.n}")
+                f"with a grade ≥ 3 hematologic AE: {c}–{d} of {self.n}")
 
 
 def hematologic_summary(ae: pd.DataFrame, n: int = 30,

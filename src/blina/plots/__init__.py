@@ -9,6 +9,7 @@
 - :mod:`blina.plots.bars` — response by burden, adverse events;
 - :mod:`blina.plots.forest` — response rates across studies;
 - :mod:`blina.plots.schedule` — dose schedules;
+- :mod:`blina.plots.scorecard` — the claims of the paper by section and verdict;
 - :mod:`blina.plots.detection` — the km-check validation's typo detection.
 """
 
@@ -20,10 +21,11 @@ from blina.plots.km import at_risk_counts, km_plot
 from blina.plots.medians import median_conventions_plot
 from blina.plots.panels import panel_plot
 from blina.plots.schedule import schedule_plot
+from blina.plots.scorecard import scorecard_plot
 from blina.plots.style import COLORS, FONT, HATCHES, LINESTYLES, MARKERS
 from blina.plots.swimmer import swimmer_plot
 
 __all__ = ["COLORS", "FONT", "HATCHES", "LINESTYLES", "MARKERS", "ae_plot", "at_risk_counts",
            "figure_html", "forest_plot", "km_plot", "median_conventions_plot", "panel_plot",
-           "response_by_burden_plot", "schedule_plot", "show", "swimmer_plot",
-           "typo_detection_plot"]
+           "response_by_burden_plot", "schedule_plot", "scorecard_plot", "show",
+           "swimmer_plot", "typo_detection_plot"]

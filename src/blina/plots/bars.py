@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 from blina.cohort.response import high_burden, response_rates
 from blina.cohort.safety import ae_table
 from blina.data.frames import require_columns
+from blina.display import interval, number
 from blina.plots.style import FONT, new_figure, style
 
 __all__ = ["ae_plot", "response_by_burden_plot"]
@@ -59,8 +60,8 @@ def response_by_burden_plot(df: pd.DataFrame, threshold: float = 50) -> Figure:
     fig.tight_layout()
     desc = []
     for lvl in levels:
-        items = [f"{o} {r['n']}/{r['N']} ({r['percent']:.1f}%, 95% CI "
-                 f"{r['lower']:.1f}–{r['upper']:.1f}%)" for lv, o, r in parts if lv == lvl]
+        items = [f"{o} {r['n']}/{r['N']} ({number(r['percent'], 1)}%, 95% CI "
+                 f"{interval(r['lower'], r['upper'], 1)}%)" for lv, o, r in parts if lv == lvl]
         desc.append(f"{names[lvl].lower()}: " + ", ".join(items))
     fig.alt_text = ("Bar chart of the composite complete remission (CR or CRi) and MRD-negative "
                     "rates, in percent of patients, by bone-marrow blast burden before "
@@ -98,8 +99,8 @@ def ae_plot(ae: pd.DataFrame, n: int = 30) -> Figure:
     fig.tight_layout()
     seen = tab[tab["any_grade"] > 0]
     none = tab.loc[tab["any_grade"] == 0, "event"].str.lower().tolist()
-    items = [f"{r.event} {r.any_grade}/{n} ({r.any_grade_pct:.1f}%) any grade and "
-             f"{r.grade_3_plus}/{n} ({r.grade_3_plus_pct:.1f}%) grade ≥ 3"
+    items = [f"{r.event} {r.any_grade}/{n} ({number(r.any_grade_pct, 1)}%) any grade and "
+             f"{r.grade_3_plus}/{n} ({number(r.grade_3_plus_pct, 1)}%) grade ≥ 3"
              for r in seen.itertuples()]
     fig.alt_text = (f"Horizontal bar chart of adverse events in percent of {n} patients, any "
                     "grade beside grade 3 or higher: " + "; ".join(items) + "."

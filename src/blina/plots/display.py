@@ -9,7 +9,9 @@ import sys
 
 from matplotlib.figure import Figure
 
-__all__ = ["MAX_PNG_BYTES", "figure_html", "show"]
+from blina.display import Block, md_escape
+
+__all__ = ["MAX_PNG_BYTES", "figure_html", "figure_markdown", "show"]
 
 MAX_PNG_BYTES = 150_000
 
@@ -49,15 +51,28 @@ def figure_html(fig: Figure, caption: str, *, dpi: float | None = None,
             f"<figcaption>{html.escape(caption)}</figcaption></figure>")
 
 
+def figure_markdown(fig: Figure, caption: str, *, dpi: float | None = None,
+                    max_bytes: int = MAX_PNG_BYTES) -> str:
+    """The same figure as Markdown, for builders that cannot use HTML (the PDF edition): the
+    PNG as a ``data:`` image (Sphinx extracts it into a file) and the caption in italics."""
+    png = base64.b64encode(_png(fig, dpi, max_bytes)).decode("ascii")
+    return f"![{md_escape(fig.alt_text[:200])}](data:image/png;base64,{png})\n\n" \
+           f"*{md_escape(caption)}*\n"
+
+
 def show(fig: Figure, caption: str, *, dpi: float | None = None) -> None:
     """Display ``fig`` in a notebook as an accessible HTML figure, then close it.
 
     Use in one cell: ``show(km_plot(...), "Figure 1a ...")``. The image's alt text is
-    ``fig.alt_text``; the caption becomes the ``<figcaption>``.
+    ``fig.alt_text``; the caption becomes the ``<figcaption>``.  The output also carries the
+    figure as Markdown (:func:`figure_markdown`, for the PDF edition) and the caption as plain
+    text.
     """
-    from IPython.display import HTML, display
+    from IPython.display import display
 
-    display(HTML(figure_html(fig, caption, dpi=dpi)))
+    block = Block(figure_html(fig, caption, dpi=dpi), figure_markdown(fig, caption, dpi=dpi),
+                  f"[figure] {caption}")
+    display(block)
     _close(fig)
 
 

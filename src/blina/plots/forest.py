@@ -8,13 +8,15 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from blina.display import interval, number, readable
+
 __all__ = ["forest_plot"]
 
 def _fmt_row(r: pd.Series) -> str:
     if pd.isna(r["lower"]):
-        return f"{r['percent']:.1f}% (no CI)"
-    return f"{int(r['responders'])}/{int(r['n_evaluated'])} = {r['percent']:.1f}% " \
-           f"({r['lower']:.1f}–{r['upper']:.1f})"
+        return f"{number(r['percent'], 1)}% (no CI)"
+    return (f"{int(r['responders'])}/{int(r['n_evaluated'])} = {number(r['percent'], 1)}% "
+            f"({interval(r['lower'], r['upper'], 1)})")
 
 
 def forest_plot(df: pd.DataFrame, *, level: float = 0.95) -> Figure:
@@ -44,7 +46,7 @@ def forest_plot(df: pd.DataFrame, *, level: float = 0.95) -> Figure:
     for yi, (_, r) in zip(y, df.iterrows(), strict=True):
         other_setting = not str(r["setting"]).startswith("relapsed/refractory")
         tag = " — different setting" if other_setting else ""
-        detail = textwrap.fill(f"{r['endpoint']}; {r['population']}", 52)
+        detail = textwrap.fill(readable(f"{r['endpoint']}; {r['population']}"), 52)
         labels.append(f"{r['study']} {r['year']}{tag}\n{detail}")
         has_ci = not pd.isna(r["lower"])
         if has_ci:
@@ -63,11 +65,11 @@ def forest_plot(df: pd.DataFrame, *, level: float = 0.95) -> Figure:
                     markeredgecolor="black", linestyle="none")
         ax.text(1.02, yi, _fmt_row(r), transform=ax.get_yaxis_transform(), va="center",
                 ha="left", fontsize=9)
-        ci = (f"{r['lower']:.1f}% to {r['upper']:.1f}% (exact)" if has_ci
+        ci = (f"{number(r['lower'], 1)}% to {number(r['upper'], 1)}% (exact)" if has_ci
               else "no interval, responder count not published")
         count = (f"{int(r['responders'])} of {int(r['n_evaluated'])}, " if has_ci else "")
-        alt.append(f"{r['study']} {r['year']} ({r['endpoint']}; {r['population']}, "
-                   f"{r['setting']}): {count}{r['percent']:.1f}%, {ci}")
+        alt.append(readable(f"{r['study']} {r['year']} ({r['endpoint']}; {r['population']}, "
+                            f"{r['setting']}): {count}{number(r['percent'], 1)}%, {ci}"))
     if df["index_study"].any():
         yi = y[np.flatnonzero(df["index_study"].to_numpy())[0]]
         ax.axhspan(yi - 0.45, yi + 0.45, color="0.9", zorder=0)

@@ -16,6 +16,7 @@ from blina.cohort.schedule import (
     cumulative_dose,
     schedules_compared,
 )
+from blina.display import number, percent
 from blina.plots.style import FONT, new_figure, style
 
 __all__ = ["schedule_plot"]
@@ -57,8 +58,13 @@ def schedule_plot(full_dose_days: Sequence[int] = PAPER_FULL_DOSE_DAYS) -> Figur
                     linestyle=st["linestyle"], linewidth=width, alpha=0.75 if i == 0 else 1.0,
                     label=name)
         total = float(cum[-1])
-        ax_cum.annotate(f"{total:.0f} µg", (days[-1], total), xytext=(4, 0),
-                        textcoords="offset points", va="center", fontsize=FONT - 1,
+        # the standard cycle ends at the right edge: its total goes above the line, inside
+        # the axes; a short course ends mid-panel, so its total goes after the line's end
+        at_edge = i == 0
+        ax_cum.annotate(f"{number(total)} µg", (days[-1], total),
+                        xytext=(0, 5) if at_edge else (4, 0), textcoords="offset points",
+                        ha="right" if at_edge else "left", va="bottom" if at_edge else "center",
+                        fontsize=FONT - 1,
                         bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
         dose = s["dose_ug_per_day"]
         n9, n28 = int((dose == LOW_DOSE_UG).sum()), int((dose == FULL_DOSE_UG).sum())
@@ -67,9 +73,9 @@ def schedule_plot(full_dose_days: Sequence[int] = PAPER_FULL_DOSE_DAYS) -> Figur
                 f"{n9 + 1}–{n9 + n28}")
         if rest:
             text += f", then {rest} treatment-free days"
-        text += f"; total {total:.0f} µg"
+        text += f"; total {number(total)} µg"
         if i:
-            text += f" ({100 * total / standard_total:.0f}% of the standard cycle 1)"
+            text += f" ({percent(total, standard_total, 0)}% of the standard cycle 1)"
         descriptions.append(text)
     ticks = [1, 8, 15, 22, 29, 36, 43]
     for ax in (ax_dose, ax_cum):

@@ -9,7 +9,8 @@ from matplotlib.lines import Line2D
 
 from blina.cohort.groups import relapsed
 from blina.data.frames import require_columns
-from blina.plots.style import COLORS, FONT, LINESTYLES, new_figure
+from blina.display import number
+from blina.plots.style import COLORS, FONT, LINESTYLES, mark_reconstructed, new_figure
 from blina.stats.inputs import durations_array
 
 __all__ = ["swimmer_plot"]
@@ -109,9 +110,10 @@ def _time_axis(ax, fig: Figure, data: pd.DataFrame, summary: str) -> None:
     ax.set_xlim(-0.5, xmax * 1.45 + 1)
     ax.set_xticks(np.arange(0, xmax + 6.0, 6.0))
     ax.set_xlabel("Months since start of blinatumomab (reconstructed)", fontsize=FONT)
+    mark_reconstructed(ax)
     fig.suptitle("Course of each patient (reconstructed times)", fontsize=FONT + 1)
-    fig.alt_text = (f"Swimmer plot of the {len(data)} patients on reconstructed survival times "
-                    f"(not published; up to {xmax:.1f} months): {summary}. Each lane is "
+    fig.alt_text = (f"Swimmer plot of the {len(data)} patients on RECONSTRUCTED survival times "
+                    f"(not published; up to {number(xmax, 1)} months): {summary}. Each lane is "
                     "labelled with the follow-up therapy and, for deaths, the cause.")
 
 
